@@ -1,0 +1,135 @@
+//! The curve kinds a market can price with, behind one enum that both quoting
+//! and the contract's acceptance check use (SPEC §3, §7.3, §11).
+
+use crate::bamm::Bamm;
+use crate::state::{Direction, VirtualState};
+use crate::{cp, stable, MathError, Result, U256};
+
+/// A market's pricing curve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Curve {
+    /// `x·y = k` (SPEC §1).
+    ConstantProduct,
+    /// Curve's two-coin StableSwap; `amp = A·n^(n−1)` (SPEC §11).
+    StableSwap {
+        /// Amplification in Curve's contract convention, `1..=MAX_AMP`.
+        amp: U256,
+    },
+    /// The blended AMM `α·x^(1−t) + β·y^(1−t) = k` (SPEC §11).
+    Bamm(Bamm),
+    /// Priced off-chain by an engine with no invariant (such as
+    /// [`crate::ltamm::Ltamm`]). The curve check is replaced by the batch
+    /// commitment; solvency and a stricter health floor still apply.
+    External,
+}
+
+impl Curve {
+    /// Checks the curve's parameters. [`MathError::InvalidParameter`] if out of range.
+    ///
+    /// ```
+    /// # use damm_math::{Curve, U256};
+    /// assert!(Curve::StableSwap { amp: U256::from(100) }.validate().is_ok());
+    /// assert!(Curve::StableSwap { amp: U256::ZERO }.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Self::StableSwap { amp } if amp.is_zero() || *amp > stable::MAX_AMP => {
+                Err(MathError::InvalidParameter)
+            }
+            Self::Bamm(b) => Bamm::new(b.alpha, b.t).map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
+    /// What an exact-in trade of `amount_in` pays out of `state`, floored,
+    /// with the fee (WAD) taken on the input. [`MathError::Unsupported`] for
+    /// `External`, whose quotes come from its own engine.
+    ///
+    /// ```
+    /// # use damm_math::{Curve, Direction, VirtualState, U256};
+    /// let u = |v: u64| U256::from(v);
+    /// let out = Curve::ConstantProduct.amount_out(&VirtualState::new(u(1000), u(1000)), Direction::ZeroForOne, u(100), U256::ZERO);
+    /// assert_eq!(out.unwrap(), u(90)); // ⌊100·1000/1100⌋
+    /// ```
+    pub fn amount_out(
+        &self,
+        state: &VirtualState,
+        direction: Direction,
+        amount_in: U256,
+        fee: U256,
+    ) -> Result<U256> {
+        let (reserve_in, reserve_out) = direction.reserves(state);
+        match self {
+            Self::ConstantProduct => {
+                cp::amount_out_with_fee(amount_in, reserve_in, reserve_out, fee)
+            }
+            Self::StableSwap { amp } => {
+                stable::amount_out(amount_in, reserve_in, reserve_out, *amp, fee)
+            }
+            Self::Bamm(b) => b.amount_out(
+                direction == Direction::ZeroForOne,
+                amount_in,
+                reserve_in,
+                reserve_out,
+                fee,
+            ),
+            Self::External => Err(MathError::Unsupported),
+        }
+    }
+
+    /// What an exact-out trade of `amount_out` costs, rounded up, fee included.
+    ///
+    /// ```
+    /// # use damm_math::{Curve, Direction, VirtualState, U256};
+    /// let u = |v: u64| U256::from(v);
+    /// let cost = Curve::ConstantProduct.amount_in(&VirtualState::new(u(1000), u(1000)), Direction::ZeroForOne, u(90), U256::ZERO);
+    /// assert_eq!(cost.unwrap(), u(99)); // ⌈1000·90/910⌉
+    /// ```
+    pub fn amount_in(
+        &self,
+        state: &VirtualState,
+        direction: Direction,
+        amount_out: U256,
+        fee: U256,
+    ) -> Result<U256> {
+        let (reserve_in, reserve_out) = direction.reserves(state);
+        match self {
+            Self::ConstantProduct => {
+                cp::amount_in_with_fee(amount_out, reserve_in, reserve_out, fee)
+            }
+            Self::StableSwap { amp } => {
+                stable::amount_in(amount_out, reserve_in, reserve_out, *amp, fee)
+            }
+            Self::Bamm(b) => b.amount_in(
+                direction == Direction::ZeroForOne,
+                amount_out,
+                reserve_in,
+                reserve_out,
+                fee,
+            ),
+            Self::External => Err(MathError::Unsupported),
+        }
+    }
+
+    /// The acceptance check (SPEC §7.3): the invariant did not decrease from
+    /// `start` to `end`, evaluated with rounding against the operator.
+    /// `External` markets always pass here; their batch commitment stands in.
+    ///
+    /// ```
+    /// # use damm_math::{Curve, VirtualState, U256};
+    /// let u = |v: u64| U256::from(v);
+    /// let start = VirtualState::new(u(1000), u(1000));
+    /// assert!(Curve::ConstantProduct.invariant_holds(&start, &VirtualState::new(u(1100), u(910))).unwrap());
+    /// assert!(!Curve::ConstantProduct.invariant_holds(&start, &VirtualState::new(u(1100), u(909))).unwrap());
+    /// ```
+    pub fn invariant_holds(&self, start: &VirtualState, end: &VirtualState) -> Result<bool> {
+        match self {
+            Self::ConstantProduct => Ok(cp::k_not_decreased(start.x, start.y, end.x, end.y)),
+            Self::StableSwap { amp } => {
+                stable::invariant_holds((start.x, start.y), (end.x, end.y), *amp)
+            }
+            Self::Bamm(b) => b.invariant_holds((start.x, start.y), (end.x, end.y)),
+            Self::External => Ok(true),
+        }
+    }
+}

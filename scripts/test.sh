@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every test: sets up the machine, checks formatting and lints, runs the
+# workspace's tests (unit, doc, reference, seed scenarios, 10,000-case
+# proptests) and checks the math crate builds for wasm32 with no floats.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cargo fmt --all --check
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo test --locked --workspace
+cargo build --locked -p damm-math --target wasm32-unknown-unknown --release
+if grep -rnwE 'f32|f64' crates/damm-math; then
+  echo "damm-math must not use floating point" >&2
+  exit 1
+fi
