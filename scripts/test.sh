@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: sets up the machine, checks formatting and lints, runs the
 # workspace's tests (unit, doc, reference, seed scenarios, 10,000-case
-# proptests) and checks the math crate builds for wasm32 with no floats.
+# proptests), checks the math crate builds for wasm32 with no floats, and
+# builds, validates and size-checks the contract WASM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -13,3 +14,4 @@ if grep -rnwE 'f32|f64' crates/damm-math; then
   echo "damm-math must not use floating point" >&2
   exit 1
 fi
+scripts/build-contract.sh

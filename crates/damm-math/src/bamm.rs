@@ -180,6 +180,7 @@ impl Bamm {
 
 /// A balance `b`, at most a relative `2^-50` above the least, with
 /// `weight·pow_lo(b, e) ≥ target` (`target` scaled by `1e18·2^64`).
+/// [`MathError::InsufficientLiquidity`] if that balance would reach `2^128`.
 fn least_balance(target: U256, weight: U256, e: U256) -> Result<U256> {
     let needed = mul_div(target, U256::from(1), weight, Rounding::Up)?; // Q64
     let reaches = |b: U256| -> Result<bool> { Ok(pow_q64(b, e)?.0 >= needed) };
@@ -195,7 +196,12 @@ fn least_balance(target: U256, weight: U256, e: U256) -> Result<U256> {
     }
     // b ≈ 2^(log2(needed/2^64)/e): estimate, pad by 2^-52, then verify.
     let log = sub(log2_q64(needed)?, U256::from(64) << 64)?;
-    let estimate = exp2_q64(mul_div(log, WAD, e, Rounding::Up)?)? >> 64;
+    let balance_log = mul_div(log, WAD, e, Rounding::Up)?;
+    if balance_log >= U256::from(128) << 64 {
+        // The balance needed is past the 2^128 domain: no pool can fill this.
+        return Err(MathError::InsufficientLiquidity);
+    }
+    let estimate = exp2_q64(balance_log)? >> 64;
     let mut balance = add(add(estimate, estimate >> 52)?, U256::from(2))?;
     for _ in 0..MAX_BUMPS {
         if reaches(balance)? {

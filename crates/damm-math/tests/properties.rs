@@ -1,5 +1,7 @@
 //! Invariants of the math, by proptest over the whole input domain
-//! (10,000 cases each). Fees range from zero, the worst case, upward.
+//! (10,000 cases each; `PROPTEST_CASES` raises it for a longer hunt). Fees
+//! range from zero, the worst case, upward. Failures found once are replayed
+//! from `properties.proptest-regressions` on every run.
 
 use damm_math::arith::{mul_div, Rounding, WAD};
 use damm_math::bamm::Bamm;
