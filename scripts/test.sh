@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test: sets up the machine, checks formatting and lints, runs the
 # workspace's tests (unit, doc, reference, seed scenarios, 10,000-case
-# proptests), checks the math crate builds for wasm32 with no floats, and
-# builds, validates and size-checks the contract WASM.
+# proptests), checks the math crate builds for wasm32 with no floats,
+# builds, validates and size-checks the contract WASM, and checks that the
+# exported ABI files in abi/ are current.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -15,3 +16,4 @@ if grep -rnwE 'f32|f64' crates/damm-math; then
   exit 1
 fi
 scripts/build-contract.sh
+scripts/export-abi.sh --check

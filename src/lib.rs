@@ -1,45 +1,730 @@
 //! # damm: the L1 contract of the distributed AMM
 //!
 //! One Stylus WASM contract that is the vault and the referee for every L2
-//! market sharing one pool of two ERC-20 tokens (SPEC §3–§10). All math comes
-//! from `damm-math`; the contract holds state, checks and moves tokens.
+//! market sharing one pool of two ERC-20 tokens (SPEC §3–§10):
+//! - **vault**: holds the tokens; its own books, not token balances, price
+//!   everything ([`pool`]);
+//! - **LP token**: an ERC-20 of the pool's shares ([`erc20`]);
+//! - **LP lifecycle**: atomic deposits, withdrawals through a lock plus the
+//!   AMM Cooldown Period ([`liquidity`]);
+//! - **markets**: one pricing state per L2, settled by checkpoints that must
+//!   respect the market's curve, the reservations and the health factor
+//!   ([`markets`]);
+//! - **L1 swaps** with the dynamic fee, for arbitrage ([`swap`]);
+//! - **governance**: two-step owner, bounded parameters, pause ([`governance`]).
 //!
-//! This first layer holds the pool's books and exposes the health factor;
-//! the vault, LP token, markets, checkpoints and withdrawals are built on it.
+//! All math comes from `damm-math`, the crate the operators run too, so both
+//! sides compute the same numbers to the wei. Every entry that changes state
+//! takes the reentrancy lock ([`guard`]), checks, writes its effects and
+//! emits its event, and only then calls the tokens ([`token`]). Every
+//! rejection is a custom error ([`errors`]) and moves nothing.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(target_arch = "wasm32", no_std)]
+#[macro_use]
 extern crate alloc;
 
-use damm_math::checkpoint::Pool;
-use stylus_sdk::{alloy_primitives::U256, prelude::*, storage::StorageU256};
+/// On chain a panic can only abort: trap, which reverts the call. No path a
+/// caller can reach panics; this only replaces std's handler, which would
+/// drag formatting code into the WASM.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
-/// The pool's books (SPEC §0): balances held, amounts reserved for locked
-/// withdrawals, and live LP supply.
+mod abi;
+mod erc20;
+pub mod errors;
+pub mod governance;
+pub mod guard;
+mod liquidity;
+pub mod markets;
+mod pool;
+#[cfg(not(feature = "export-abi"))]
+pub mod router;
+mod swap;
+mod token;
+
+/// The contract's events, generated from `src/events.sol` (also the source
+/// of the events in `abi/IDamm.sol`).
+pub mod events {
+    alloy_sol_types::sol!(
+        #[sol(all_derives)]
+        "src/events.sol"
+    );
+    pub use IDammEvents::*;
+}
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, FixedBytes, B256, U256};
+use damm_math::arith::WAD;
+use damm_math::VirtualState;
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::{
+    StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU64, StorageU8,
+    StorageVec,
+};
+
+use errors::{Error, InvalidAddress};
+
+/// `keccak256("")`: the code hash of an account without code.
+const EMPTY_CODE_HASH: B256 =
+    alloy_primitives::b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+
+/// One market's record (SPEC §3).
+#[storage]
+pub struct Market {
+    operator: StorageAddress,
+    kind: StorageU8,
+    status: StorageU8,
+    batch_id: StorageU64,
+    settled_at: StorageU64,
+    settled_sequence: StorageU64,
+    pending_exits: StorageU64,
+    param_a: StorageU256,
+    param_b: StorageU256,
+    weight: StorageU256,
+    fee_scale: StorageU256,
+    x: StorageU256,
+    y: StorageU256,
+    shares: StorageU256,
+    commitment: StorageB256,
+}
+
+/// One locked withdrawal (SPEC §10).
+#[storage]
+pub struct Withdrawal {
+    recipient: StorageAddress,
+    done: StorageBool,
+    market: StorageU64,
+    locked_at: StorageU64,
+    sequence: StorageU64,
+    amount0: StorageU256,
+    amount1: StorageU256,
+}
+
+/// The contract's storage.
 #[storage]
 #[entrypoint]
 pub struct Damm {
+    // The LP share token.
+    balances: StorageMap<Address, StorageU256>,
+    allowances: StorageMap<Address, StorageMap<Address, StorageU256>>,
+    total_supply: StorageU256,
+    // The pool's books.
+    token0: StorageAddress,
+    token1: StorageAddress,
     balance0: StorageU256,
     balance1: StorageU256,
     reserved0: StorageU256,
     reserved1: StorageU256,
-    total_supply: StorageU256,
+    // Kyber's volume recorder.
+    ema_short: StorageU256,
+    ema_long: StorageU256,
+    ema_volume: StorageU256,
+    ema_block: StorageU64,
+    // Governance.
+    owner: StorageAddress,
+    paused: StorageBool,
+    entered: StorageBool,
+    pending_owner: StorageAddress,
+    acp: StorageU64,
+    grace: StorageU64,
+    sequence: StorageU64,
+    hf_min: StorageU256,
+    phi: StorageU256,
+    fee_max: StorageU256,
+    buffer: StorageU256,
+    external_hf_min: StorageU256,
+    // Markets and withdrawals, by id.
+    markets: StorageVec<Market>,
+    withdrawals: StorageVec<Withdrawal>,
 }
 
+/// The public methods. The ABI router ([`router`]) dispatches calldata to
+/// them; under `export-abi`, `#[public]` reads them to print the interface.
+#[cfg_attr(feature = "export-abi", public)]
 impl Damm {
-    fn pool(&self) -> Pool {
-        Pool {
-            balance0: self.balance0.get(),
-            balance1: self.balance1.get(),
-            reserved0: self.reserved0.get(),
-            reserved1: self.reserved1.get(),
-            total_supply: self.total_supply.get(),
-        }
+    /// The constructor as the exported interface shows it; see
+    /// [`Damm::constructor`].
+    #[cfg(feature = "export-abi")]
+    #[constructor]
+    pub fn init(&mut self, token0: Address, token1: Address, owner: Address) -> Result<(), Error> {
+        self.constructor(token0, token1, owner)
     }
-}
 
-#[public]
-impl Damm {
-    /// The health factor `√(X̄·Ȳ)/T` as a WAD, or zero while the pool is empty.
+    // ---- LP token (ERC-20) ----
+
+    /// "dAMM LP".
+    pub fn name(&self) -> String {
+        String::from("dAMM LP")
+    }
+
+    /// "DAMM-LP".
+    pub fn symbol(&self) -> String {
+        String::from("DAMM-LP")
+    }
+
+    /// 18.
+    pub fn decimals(&self) -> u8 {
+        18
+    }
+
+    /// Live shares, including the markets' and the locked minimum.
+    pub fn total_supply(&self) -> U256 {
+        self.total_supply.get()
+    }
+
+    /// `account`'s shares.
+    pub fn balance_of(&self, account: Address) -> U256 {
+        self.balances.get(account)
+    }
+
+    /// What `spender` may move of `owner`'s shares.
+    pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
+        self.allowances.getter(owner).get(spender)
+    }
+
+    /// Moves `value` shares to `to`.
+    ///
+    /// # Errors
+    /// [`errors::InsufficientBalance`], [`errors::InvalidAddress`] for the zero address.
+    ///
+    /// # Events
+    /// `Transfer`.
+    pub fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Error> {
+        self.transfer_shares(self.vm().msg_sender(), to, value)?;
+        Ok(true)
+    }
+
+    /// Lets `spender` move up to `value` of the caller's shares.
+    ///
+    /// # Errors
+    /// [`errors::InvalidAddress`] for the zero address.
+    ///
+    /// # Events
+    /// `Approval`.
+    pub fn approve(&mut self, spender: Address, value: U256) -> Result<bool, Error> {
+        self.set_allowance(self.vm().msg_sender(), spender, value)?;
+        Ok(true)
+    }
+
+    /// Moves `value` of `from`'s shares to `to` on its allowance.
+    ///
+    /// # Errors
+    /// [`errors::InsufficientAllowance`], [`errors::InsufficientBalance`],
+    /// [`errors::InvalidAddress`].
+    ///
+    /// # Events
+    /// `Approval` (the reduced allowance), `Transfer`.
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, Error> {
+        self.spend_allowance(from, self.vm().msg_sender(), value)?;
+        self.transfer_shares(from, to, value)?;
+        Ok(true)
+    }
+
+    // ---- Liquidity ----
+
+    /// Adds liquidity at the pool's free-balance ratio (SPEC §2): mints
+    /// `shares` to `recipient` and pulls exactly `(amount0, amount1)` used,
+    /// never more than the maxima. The first deposit sets the price and locks
+    /// `MINIMUM_LIQUIDITY` shares at the zero address. Returns
+    /// `(shares, amount0, amount1)`.
+    ///
+    /// # Errors
+    /// [`errors::Paused`], [`errors::Expired`], [`errors::SlippageExceeded`]
+    /// (below `min_shares`), [`errors::InsufficientLiquidity`] (worth no share
+    /// or a first deposit of √(a0·a1) ≤ 1000), [`errors::TransferFailed`],
+    /// [`errors::TransferShortfall`], [`errors::Reentrancy`].
+    ///
+    /// # Events
+    /// `Transfer` (mint), `Deposit`.
+    pub fn deposit(
+        &mut self,
+        amount0_max: U256,
+        amount1_max: U256,
+        min_shares: U256,
+        recipient: Address,
+        deadline: U256,
+    ) -> Result<(U256, U256, U256), Error> {
+        self.lock()?;
+        self.when_live()?;
+        self.before(deadline)?;
+        let result = self.do_deposit(amount0_max, amount1_max, min_shares, recipient)?;
+        self.unlock();
+        Ok(result)
+    }
+
+    /// Starts a withdrawal (SPEC §10): burns `shares` now and reserves the
+    /// amounts they are worth at this moment, `(⌊ℓ·X̄/T⌋, ⌊ℓ·Ȳ/T⌋)`, for
+    /// `recipient`. Returns the withdrawal id. Allowed while paused. Cannot be
+    /// cancelled.
+    ///
+    /// # Errors
+    /// [`errors::ZeroAmount`], [`errors::InsufficientBalance`],
+    /// [`errors::SlippageExceeded`] (below `min0`/`min1`),
+    /// [`errors::InsufficientLiquidity`] (worth nothing), [`errors::Expired`].
+    ///
+    /// # Events
+    /// `Transfer` (burn), `WithdrawalLocked`.
+    pub fn lock_withdrawal(
+        &mut self,
+        shares: U256,
+        min0: U256,
+        min1: U256,
+        recipient: Address,
+        deadline: U256,
+    ) -> Result<u64, Error> {
+        self.lock()?;
+        self.before(deadline)?;
+        let id = self.do_lock(shares, min0, min1, recipient)?;
+        self.unlock();
+        Ok(id)
+    }
+
+    /// Pays a locked withdrawal: once the ACP has passed and every active
+    /// market has settled since the lock, or after ACP + grace regardless.
+    /// Anyone may call it; the tokens go to the recorded recipient (for a
+    /// market's L2 exit, its current operator). Works while paused.
+    ///
+    /// # Errors
+    /// [`errors::UnknownWithdrawal`] (no such id or already paid),
+    /// [`errors::WithdrawalNotReady`] (with the market awaited and when it
+    /// can complete), [`errors::TransferFailed`].
+    ///
+    /// # Events
+    /// `WithdrawalCompleted`.
+    pub fn complete_withdrawal(&mut self, id: u64) -> Result<(U256, U256), Error> {
+        self.lock()?;
+        let paid = self.do_complete(id)?;
+        self.unlock();
+        Ok(paid)
+    }
+
+    /// A withdrawal: `(recipient, market or 2^64−1, amount0, amount1,
+    /// lockedAt, readyAt, done)`.
+    ///
+    /// # Errors
+    /// [`errors::UnknownWithdrawal`].
+    #[allow(clippy::type_complexity)]
+    pub fn withdrawal(&self, id: u64) -> Result<(Address, u64, U256, U256, u64, u64, bool), Error> {
+        let claim = self
+            .withdrawals
+            .get(id)
+            .ok_or(errors::UnknownWithdrawal { id })?;
+        let locked_at = claim.locked_at.get().to::<u64>();
+        Ok((
+            claim.recipient.get(),
+            claim.market.get().to::<u64>(),
+            claim.amount0.get(),
+            claim.amount1.get(),
+            locked_at,
+            locked_at.saturating_add(self.acp.get().to::<u64>()),
+            claim.done.get(),
+        ))
+    }
+
+    /// How many withdrawals were ever locked (ids are `0..count`).
+    pub fn withdrawal_count(&self) -> u64 {
+        self.withdrawals.len() as u64
+    }
+
+    // ---- Direct L1 swaps ----
+
+    /// Sells exactly `amount_in` for at least `min_out`, sent to `recipient`.
+    /// Constant product on the free balances with the dynamic fee (SPEC §9).
+    ///
+    /// # Errors
+    /// [`errors::Paused`], [`errors::Expired`], [`errors::ZeroAmount`],
+    /// [`errors::SlippageExceeded`], [`errors::InsufficientLiquidity`],
+    /// [`errors::TransferFailed`], [`errors::TransferShortfall`].
+    ///
+    /// # Events
+    /// `Swap`.
+    pub fn swap_exact_in(
+        &mut self,
+        zero_for_one: bool,
+        amount_in: U256,
+        min_out: U256,
+        recipient: Address,
+        deadline: U256,
+    ) -> Result<U256, Error> {
+        self.lock()?;
+        self.when_live()?;
+        self.before(deadline)?;
+        let out = self.do_swap(zero_for_one, amount_in, min_out, true, recipient)?;
+        self.unlock();
+        Ok(out)
+    }
+
+    /// Buys exactly `amount_out` for at most `max_in`, sent to `recipient`.
+    ///
+    /// # Errors
+    /// As [`Self::swap_exact_in`].
+    ///
+    /// # Events
+    /// `Swap`.
+    pub fn swap_exact_out(
+        &mut self,
+        zero_for_one: bool,
+        amount_out: U256,
+        max_in: U256,
+        recipient: Address,
+        deadline: U256,
+    ) -> Result<U256, Error> {
+        self.lock()?;
+        self.when_live()?;
+        self.before(deadline)?;
+        let paid = self.do_swap(zero_for_one, amount_out, max_in, false, recipient)?;
+        self.unlock();
+        Ok(paid)
+    }
+
+    /// Previews [`Self::swap_exact_in`]: `(amount_out, fee)` in this block.
+    ///
+    /// # Errors
+    /// [`errors::ZeroAmount`], [`errors::InsufficientLiquidity`].
+    pub fn quote_exact_in(
+        &self,
+        zero_for_one: bool,
+        amount_in: U256,
+    ) -> Result<(U256, U256), Error> {
+        let (_, amount_out, fee) = self.price(zero_for_one, amount_in, true)?;
+        Ok((amount_out, fee))
+    }
+
+    /// Previews [`Self::swap_exact_out`]: `(amount_in, fee)` in this block.
+    ///
+    /// # Errors
+    /// [`errors::ZeroAmount`], [`errors::InsufficientLiquidity`].
+    pub fn quote_exact_out(
+        &self,
+        zero_for_one: bool,
+        amount_out: U256,
+    ) -> Result<(U256, U256), Error> {
+        let (amount_in, _, fee) = self.price(zero_for_one, amount_out, false)?;
+        Ok((amount_in, fee))
+    }
+
+    /// The fee (WAD) an L1 swap pays in this block.
+    ///
+    /// # Errors
+    /// [`errors::MathFailure`] while the pool is empty.
+    pub fn current_fee(&self) -> Result<U256, Error> {
+        Ok(self.swap_fee(U256::ZERO)?.0)
+    }
+
+    // ---- Markets ----
+
+    /// Registers a market (owner only): its operator, curve kind
+    /// ([`markets::kind`]) with parameters, allocation weight `0 < w ≤ 1` and
+    /// L2 fee scale `λ ≤ 1` (both WAD). Its first committed state is the
+    /// pool's price scaled into its allocation (SPEC §8). Returns its id.
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`], [`errors::InvalidAddress`],
+    /// [`errors::ParameterOutOfRange`], [`errors::TooManyMarkets`], and a math
+    /// error while the pool is empty.
+    ///
+    /// # Events
+    /// `MarketRegistered`.
+    pub fn register_market(
+        &mut self,
+        operator: Address,
+        kind: u8,
+        param_a: U256,
+        param_b: U256,
+        weight: U256,
+        fee_scale: U256,
+    ) -> Result<u64, Error> {
+        self.only_owner()?;
+        self.do_register(operator, kind, param_a, param_b, weight, fee_scale)
+    }
+
+    /// Pauses (`false`) or resumes (`true`) a market (owner only). A paused
+    /// market cannot settle and does not hold up withdrawals.
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`], [`errors::UnknownMarket`],
+    /// [`errors::MarketNotActive`] (retired).
+    ///
+    /// # Events
+    /// `MarketStatusChanged`.
+    pub fn set_market_active(&mut self, id: u64, active: bool) -> Result<(), Error> {
+        self.only_owner()?;
+        self.do_set_status(id, active)
+    }
+
+    /// Rotates a market's operator (owner only).
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`], [`errors::UnknownMarket`], [`errors::InvalidAddress`].
+    ///
+    /// # Events
+    /// `OperatorChanged`.
+    pub fn set_operator(&mut self, id: u64, operator: Address) -> Result<(), Error> {
+        self.only_owner()?;
+        self.do_set_operator(id, operator)
+    }
+
+    /// Retires a market for good (owner only), once it holds no L2 shares
+    /// and none of its exits is unpaid.
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`], [`errors::UnknownMarket`], [`errors::MarketNotEmpty`].
+    ///
+    /// # Events
+    /// `MarketStatusChanged`.
+    pub fn retire_market(&mut self, id: u64) -> Result<(), Error> {
+        self.only_owner()?;
+        self.do_retire(id)
+    }
+
+    /// Settles a market's batch (SPEC §7), called by its operator with the
+    /// next batch id, the committed start state, the end state, the L2 joins
+    /// (token maxima, used at the pool ratio) and exits (shares, locked
+    /// through the ACP) and the batch commitment. Pulls the net in (plus what
+    /// the joins used) from the operator and pays it the net out.
+    ///
+    /// # Errors
+    /// [`errors::Paused`], [`errors::UnknownMarket`],
+    /// [`errors::MarketNotActive`], [`errors::Unauthorized`],
+    /// [`errors::BadBatchId`], [`errors::StaleStartState`],
+    /// [`errors::InsufficientBalance`] (exits above the market's shares),
+    /// [`errors::CurveViolated`], [`errors::Insolvent`],
+    /// [`errors::BufferBreached`], [`errors::HealthTooLow`],
+    /// [`errors::TransferFailed`], [`errors::TransferShortfall`].
+    ///
+    /// # Events
+    /// `Checkpoint`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn checkpoint(
+        &mut self,
+        market: u64,
+        batch_id: u64,
+        start_x: U256,
+        start_y: U256,
+        end_x: U256,
+        end_y: U256,
+        join0: U256,
+        join1: U256,
+        exit_shares: U256,
+        commitment: FixedBytes<32>,
+    ) -> Result<(), Error> {
+        self.lock()?;
+        self.when_live()?;
+        let (start, end) = (
+            VirtualState::new(start_x, start_y),
+            VirtualState::new(end_x, end_y),
+        );
+        self.do_checkpoint(
+            market,
+            batch_id,
+            start,
+            end,
+            join0,
+            join1,
+            exit_shares,
+            commitment,
+        )?;
+        self.unlock();
+        Ok(())
+    }
+
+    /// A market: `(operator, kind, status, paramA, paramB, weight, feeScale,
+    /// batchId, x, y, settledAt, shares)`; `batchId` is the last settled.
+    ///
+    /// # Errors
+    /// [`errors::UnknownMarket`].
+    #[allow(clippy::type_complexity)]
+    pub fn market(
+        &self,
+        id: u64,
+    ) -> Result<
+        (
+            Address,
+            u8,
+            u8,
+            U256,
+            U256,
+            U256,
+            U256,
+            u64,
+            U256,
+            U256,
+            u64,
+            U256,
+        ),
+        Error,
+    > {
+        let m = self.markets.get(id).ok_or(errors::UnknownMarket { id })?;
+        Ok((
+            m.operator.get(),
+            m.kind.get().to::<u8>(),
+            m.status.get().to::<u8>(),
+            m.param_a.get(),
+            m.param_b.get(),
+            m.weight.get(),
+            m.fee_scale.get(),
+            m.batch_id.get().to::<u64>(),
+            m.x.get(),
+            m.y.get(),
+            m.settled_at.get().to::<u64>(),
+            m.shares.get(),
+        ))
+    }
+
+    /// How many markets were registered (ids are `0..count`).
+    pub fn market_count(&self) -> u64 {
+        self.markets.len() as u64
+    }
+
+    // ---- Pool views ----
+
+    /// `(token0, token1)`.
+    pub fn tokens(&self) -> (Address, Address) {
+        (self.token0.get(), self.token1.get())
+    }
+
+    /// The books: `(X, Y, R_x, R_y)`, balances held and amounts reserved for
+    /// locked withdrawals. Free balances are `X − R_x` and `Y − R_y`.
+    pub fn reserves(&self) -> (U256, U256, U256, U256) {
+        (
+            self.balance0.get(),
+            self.balance1.get(),
+            self.reserved0.get(),
+            self.reserved1.get(),
+        )
+    }
+
+    /// The health factor `√(X̄·Ȳ)/T` (WAD); zero while the pool is empty.
     pub fn health_factor(&self) -> U256 {
         self.pool().health_factor().unwrap_or(U256::ZERO)
     }
+
+    /// `(hfMin, phi, feeMax, acp, grace, buffer, externalHfMin, paused)`.
+    #[allow(clippy::type_complexity)]
+    pub fn parameters(&self) -> (U256, U256, U256, u64, u64, U256, U256, bool) {
+        (
+            self.hf_min.get(),
+            self.phi.get(),
+            self.fee_max.get(),
+            self.acp.get().to::<u64>(),
+            self.grace.get().to::<u64>(),
+            self.buffer.get(),
+            self.external_hf_min.get(),
+            self.paused.get(),
+        )
+    }
+
+    // ---- Governance ----
+
+    /// The owner.
+    pub fn owner(&self) -> Address {
+        self.owner.get()
+    }
+
+    /// The proposed owner, until it accepts.
+    pub fn pending_owner(&self) -> Address {
+        self.pending_owner.get()
+    }
+
+    /// Proposes a new owner (owner only); it takes over on
+    /// [`Self::accept_ownership`].
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`], [`errors::InvalidAddress`].
+    ///
+    /// # Events
+    /// `OwnershipTransferStarted`.
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        self.only_owner()?;
+        self.do_transfer_ownership(new_owner)
+    }
+
+    /// Completes an ownership transfer (the pending owner only).
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`].
+    ///
+    /// # Events
+    /// `OwnershipTransferred`.
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        self.do_accept_ownership()
+    }
+
+    /// Sets a bounded parameter (owner only); ids and bounds in
+    /// [`governance::param`].
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`], [`errors::ParameterOutOfRange`].
+    ///
+    /// # Events
+    /// `ParameterSet`.
+    pub fn set_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
+        self.only_owner()?;
+        self.do_set_parameter(id, value)
+    }
+
+    /// Switches the global pause (owner only): stops deposits, swaps and
+    /// settlements; never locks or completions.
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`].
+    ///
+    /// # Events
+    /// `PausedSet`.
+    pub fn set_paused(&mut self, paused: bool) -> Result<(), Error> {
+        self.only_owner()?;
+        self.do_set_paused(paused);
+        Ok(())
+    }
+}
+
+impl Damm {
+    /// Sets the pool's two tokens and its owner, once, at deployment
+    /// (cargo-stylus deploys, activates and constructs in one transaction, so
+    /// this cannot be front-run; the SDK refuses a second call). Parameters
+    /// start at their defaults (see [`governance::param`]).
+    ///
+    /// # Errors
+    /// [`errors::InvalidAddress`] if a token has no code, the tokens are
+    /// equal, or the owner is zero.
+    pub fn constructor(
+        &mut self,
+        token0: Address,
+        token1: Address,
+        owner: Address,
+    ) -> Result<(), Error> {
+        for token in [token0, token1] {
+            let code = self.vm().code_hash(token);
+            if code.is_zero() || code == EMPTY_CODE_HASH || token0 == token1 {
+                return Err(InvalidAddress { account: token }.into());
+            }
+        }
+        if owner.is_zero() {
+            return Err(InvalidAddress { account: owner }.into());
+        }
+        self.token0.set(token0);
+        self.token1.set(token1);
+        self.owner.set(owner);
+        self.set_defaults()
+    }
+}
+
+/// One in WAD, for callers building parameters.
+pub const ONE: U256 = WAD;
+
+#[cfg(not(feature = "export-abi"))]
+impl Damm {
+    /// What `#[entrypoint]` expects of a contract whose router is not
+    /// generated by `#[public]`: there are no inherited methods to check.
+    pub const fn __stylus_assert_overrides() {}
 }

@@ -1,0 +1,79 @@
+//! Compact ABI encoding of static words, shared by the errors and events.
+//!
+//! Every error and event of this contract has only static fields (address,
+//! bool, uint, bytes32), so each encodes as a run of 32-byte words. One loop
+//! here replaces a generic encoder per error and per event type, which is
+//! most of what they would cost in the WASM.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, FixedBytes, U256};
+
+/// A static ABI value as its 32-byte word.
+pub(crate) trait Word {
+    /// The value left-padded to 32 bytes, as a number.
+    fn word(self) -> U256;
+}
+
+impl Word for U256 {
+    fn word(self) -> U256 {
+        self
+    }
+}
+
+impl Word for Address {
+    fn word(self) -> U256 {
+        U256::from_be_bytes(self.into_word().0)
+    }
+}
+
+impl Word for FixedBytes<32> {
+    fn word(self) -> U256 {
+        U256::from_be_bytes(self.0)
+    }
+}
+
+impl Word for u64 {
+    fn word(self) -> U256 {
+        U256::from(self)
+    }
+}
+
+impl Word for u8 {
+    fn word(self) -> U256 {
+        U256::from(self)
+    }
+}
+
+impl Word for bool {
+    fn word(self) -> U256 {
+        U256::from(u8::from(self))
+    }
+}
+
+/// `prefix` followed by each word, big-endian.
+pub(crate) fn encode(prefix: &[u8], words: &[U256]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(prefix.len() + 32 * words.len());
+    out.extend_from_slice(prefix);
+    for word in words {
+        out.extend_from_slice(&word.to_be_bytes::<32>());
+    }
+    out
+}
+
+impl crate::Damm {
+    /// Emits an event: its signature hash, its indexed fields (as words) and
+    /// its data words. Equal, byte for byte, to what `sol!`'s encoder emits.
+    pub(crate) fn emit(&self, signature: FixedBytes<32>, indexed: &[U256], data: &[U256]) {
+        use stylus_sdk::prelude::*;
+        let mut topics = Vec::with_capacity(1 + indexed.len());
+        topics.push(signature);
+        topics.extend(
+            indexed
+                .iter()
+                .map(|word| FixedBytes::from(word.to_be_bytes::<32>())),
+        );
+        // Logging fails only in a static call, where nothing could change anyway.
+        let _ = self.vm().raw_log(&topics, &encode(&[], data));
+    }
+}

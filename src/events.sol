@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+// The dAMM contract's events: the one source for the Rust `sol!` types and for
+// the events in abi/IDamm.sol. Every state change emits one of these.
+pragma solidity ^0.8.23;
+
+interface IDammEvents {
+    /// LP shares moved (ERC-20). Mints come from, burns go to, the zero address.
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    /// An allowance was set (ERC-20).
+    event Approval(address indexed owner, address indexed spender, uint256 value);
+    /// Liquidity was added at the pool's ratio.
+    event Deposit(address indexed sender, address indexed recipient, uint256 shares, uint256 amount0, uint256 amount1);
+    /// Shares were burned and their token amounts reserved until the ACP ends.
+    event WithdrawalLocked(uint64 indexed id, address indexed owner, address indexed recipient, uint256 shares, uint256 amount0, uint256 amount1, uint64 readyAt);
+    /// A locked withdrawal was paid out.
+    event WithdrawalCompleted(uint64 indexed id, address indexed recipient, uint256 amount0, uint256 amount1);
+    /// A direct L1 swap, with the fee (WAD) it paid.
+    event Swap(address indexed sender, address indexed recipient, bool zeroForOne, uint256 amountIn, uint256 amountOut, uint256 fee);
+    /// A market was registered; (x, y) is its first committed virtual state.
+    event MarketRegistered(uint64 indexed id, address indexed operator, uint8 kind, uint256 paramA, uint256 paramB, uint256 weight, uint256 feeScale, uint256 x, uint256 y);
+    /// A market was paused (2), resumed (1) or retired (3).
+    event MarketStatusChanged(uint64 indexed id, uint8 status);
+    /// A market's operator was rotated.
+    event OperatorChanged(uint64 indexed id, address indexed operator);
+    /// A market's batch settled: the net order, its L2 joins and exits, the
+    /// next committed state, HF after, and the batch commitment.
+    event Checkpoint(uint64 indexed market, uint64 indexed batchId, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, uint256 sharesMinted, uint256 sharesExited, uint256 x, uint256 y, uint256 hfAfter, bytes32 commitment);
+    /// A governance parameter changed.
+    event ParameterSet(uint8 indexed id, uint256 value);
+    /// The global pause was switched.
+    event PausedSet(bool paused);
+    /// Ownership transfer proposed; the new owner must accept.
+    event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
+    /// Ownership changed hands.
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+}

@@ -1,0 +1,138 @@
+//! Governance: a two-step owner, bounded parameters and the global pause.
+//!
+//! Every parameter has hard bounds, so even the owner cannot set a value that
+//! breaks the pool (a zero ACP, a fee of 100 %, a health floor of zero). The
+//! pause stops deposits, swaps and settlements, never a withdrawal whose ACP
+//! has passed.
+
+use alloy_primitives::{Address, U256, U64};
+use alloy_sol_types::SolEvent;
+use damm_math::arith::WAD;
+
+use crate::abi::Word;
+
+use crate::errors::{Error, InvalidAddress, ParameterOutOfRange};
+use crate::events::{OwnershipTransferStarted, OwnershipTransferred, ParameterSet, PausedSet};
+use crate::Damm;
+
+/// Parameter ids for `setParameter` (and the ids `ParameterOutOfRange` names).
+pub mod param {
+    /// Health floor `HF_min` (WAD), in [0.5, 1]. Default 0.9.
+    pub const HF_MIN: u8 = 0;
+    /// Health premium `φ` (WAD), in [0, 5 %]. Default 1 %.
+    pub const PHI: u8 = 1;
+    /// Fee cap `f_max` (WAD), in [0.1 %, 10 %]. Default 1 %.
+    pub const FEE_MAX: u8 = 2;
+    /// AMM Cooldown Period (seconds), in [1 minute, 30 days]. Default 1 day.
+    pub const ACP: u8 = 3;
+    /// Grace after the ACP before the fallback (seconds), in [1 hour, 30 days]. Default 3 days.
+    pub const GRACE: u8 = 4;
+    /// Security buffer (WAD fraction of a free balance a payout must leave), in [0, 50 %]. Default 5 %.
+    pub const BUFFER: u8 = 5;
+    /// Health floor for `External` markets (WAD), in [0.5, 1]. Default 0.95.
+    pub const EXTERNAL_HF_MIN: u8 = 6;
+    /// Reported for a bad curve kind at registration.
+    pub const KIND: u8 = 100;
+    /// Reported for bad curve parameters at registration.
+    pub const CURVE: u8 = 101;
+    /// Reported for a bad allocation weight at registration (0 < w ≤ 1).
+    pub const WEIGHT: u8 = 102;
+    /// Reported for a bad L2 fee scale at registration (λ ≤ 1).
+    pub const FEE_SCALE: u8 = 103;
+}
+
+const DAY: u64 = 86_400;
+
+/// `per_mille / 1000` as a WAD, at compile time (no division in the WASM).
+const fn wad(per_mille: u64) -> U256 {
+    U256::from_limbs([per_mille * 1_000_000_000_000_000, 0, 0, 0])
+}
+
+const fn secs(seconds: u64) -> U256 {
+    U256::from_limbs([seconds, 0, 0, 0])
+}
+
+/// `(min, max, default)` of each settable parameter, by id.
+fn bounds(id: u8) -> Option<(U256, U256, U256)> {
+    Some(match id {
+        param::HF_MIN => (wad(500), WAD, wad(900)),
+        param::PHI => (U256::ZERO, wad(50), wad(10)),
+        param::FEE_MAX => (wad(1), wad(100), wad(10)),
+        param::ACP => (secs(60), secs(30 * DAY), secs(DAY)),
+        param::GRACE => (secs(3600), secs(30 * DAY), secs(3 * DAY)),
+        param::BUFFER => (U256::ZERO, wad(500), wad(50)),
+        param::EXTERNAL_HF_MIN => (wad(500), WAD, wad(950)),
+        _ => return None,
+    })
+}
+
+impl Damm {
+    /// Sets every parameter to its default (at construction).
+    pub(crate) fn set_defaults(&mut self) -> Result<(), Error> {
+        for id in param::HF_MIN..=param::EXTERNAL_HF_MIN {
+            let (_, _, default) = bounds(id).ok_or(ParameterOutOfRange {
+                id,
+                value: U256::ZERO,
+            })?;
+            self.write_parameter(id, default)?;
+        }
+        Ok(())
+    }
+
+    /// See [`Damm::set_parameter`].
+    pub(crate) fn do_set_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
+        match bounds(id) {
+            Some((min, max, _)) if value >= min && value <= max => self.write_parameter(id, value),
+            _ => Err(ParameterOutOfRange { id, value }.into()),
+        }
+    }
+
+    fn write_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
+        match id {
+            param::HF_MIN => self.hf_min.set(value),
+            param::PHI => self.phi.set(value),
+            param::FEE_MAX => self.fee_max.set(value),
+            param::ACP => self.acp.set(U64::from(value.to::<u64>())),
+            param::GRACE => self.grace.set(U64::from(value.to::<u64>())),
+            param::BUFFER => self.buffer.set(value),
+            _ => self.external_hf_min.set(value),
+        }
+        self.emit(ParameterSet::SIGNATURE_HASH, &[id.word()], &[value]);
+        Ok(())
+    }
+
+    /// See [`Damm::set_paused`].
+    pub(crate) fn do_set_paused(&mut self, paused: bool) {
+        self.paused.set(paused);
+        self.emit(PausedSet::SIGNATURE_HASH, &[], &[paused.word()]);
+    }
+
+    /// See [`Damm::transfer_ownership`].
+    pub(crate) fn do_transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        if new_owner.is_zero() {
+            return Err(InvalidAddress { account: new_owner }.into());
+        }
+        self.pending_owner.set(new_owner);
+        self.emit(
+            OwnershipTransferStarted::SIGNATURE_HASH,
+            &[self.owner.get().word(), new_owner.word()],
+            &[],
+        );
+        Ok(())
+    }
+
+    /// See [`Damm::accept_ownership`].
+    pub(crate) fn do_accept_ownership(&mut self) -> Result<(), Error> {
+        let new_owner = self.pending_owner.get();
+        self.only(new_owner)?;
+        let previous_owner = self.owner.get();
+        self.owner.set(new_owner);
+        self.pending_owner.set(Address::ZERO);
+        self.emit(
+            OwnershipTransferred::SIGNATURE_HASH,
+            &[previous_owner.word(), new_owner.word()],
+            &[],
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,375 @@
+//! The ABI router: decodes calldata, calls the public method, encodes the
+//! result.
+//!
+//! `#[public]` would generate a router too, but a generic decoder and encoder
+//! per method signature is the largest single item in the WASM. Every
+//! argument and result of this contract is a static ABI word (plus two
+//! constant strings), so one small word reader and the shared word encoder
+//! ([`crate::abi`]) serve all 36 methods. `#[public]` still runs on the same
+//! methods under `export-abi`, so the exported interface is the SDK's own;
+//! the tests check that this router answers every selector in it.
+//!
+//! Like the SDK's router it refuses ETH (no method is payable), reverts with
+//! empty data on malformed arguments, and guards the constructor with the
+//! SDK's own one-shot slot.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, FixedBytes, U256};
+use stylus_sdk::abi::Router;
+use stylus_sdk::function_selector as sel;
+use stylus_sdk::prelude::*;
+use stylus_sdk::ArbResult;
+
+use crate::abi::{encode, Word};
+use crate::errors::Error;
+use crate::Damm;
+
+/// A method's selector as a number.
+macro_rules! selector {
+    ($($t:tt)*) => {
+        u32::from_be_bytes(sel!($($t)*))
+    };
+}
+
+/// Calldata after the selector, read as 32-byte words with the ABI's range
+/// checks (an address or a small integer must be left-padded with zeros).
+struct Args<'a>(&'a [u8]);
+
+impl Args<'_> {
+    fn word(&self, index: usize) -> Option<U256> {
+        let start = index.checked_mul(32)?;
+        let bytes: [u8; 32] = self.0.get(start..start.checked_add(32)?)?.try_into().ok()?;
+        Some(U256::from_be_bytes(bytes))
+    }
+
+    fn u256(&self, index: usize) -> Option<U256> {
+        self.word(index)
+    }
+
+    fn bits(&self, index: usize, bits: usize) -> Option<U256> {
+        let word = self.word(index)?;
+        (word.bit_len() <= bits).then_some(word)
+    }
+
+    fn address(&self, index: usize) -> Option<Address> {
+        let word = self.bits(index, 160)?;
+        Some(Address::from_word(FixedBytes(word.to_be_bytes::<32>())))
+    }
+
+    fn u64(&self, index: usize) -> Option<u64> {
+        Some(self.bits(index, 64)?.to::<u64>())
+    }
+
+    fn u8(&self, index: usize) -> Option<u8> {
+        Some(self.bits(index, 8)?.to::<u8>())
+    }
+
+    fn bool(&self, index: usize) -> Option<bool> {
+        Some(!self.bits(index, 1)?.is_zero())
+    }
+
+    fn b32(&self, index: usize) -> Option<FixedBytes<32>> {
+        Some(FixedBytes(self.word(index)?.to_be_bytes::<32>()))
+    }
+}
+
+/// ABI words of a result.
+fn words(values: &[U256]) -> Vec<u8> {
+    encode(&[], values)
+}
+
+/// An ABI-encoded `string` return of up to 32 bytes.
+fn string(text: &str) -> Vec<u8> {
+    let mut padded = [0u8; 32];
+    padded[..text.len()].copy_from_slice(text.as_bytes());
+    words(&[
+        U256::from(32),
+        U256::from(text.len()),
+        U256::from_be_bytes(padded),
+    ])
+}
+
+const NAME: u32 = selector!("name");
+const SYMBOL: u32 = selector!("symbol");
+const DECIMALS: u32 = selector!("decimals");
+const TOTAL_SUPPLY: u32 = selector!("totalSupply");
+const BALANCE_OF: u32 = selector!("balanceOf", Address);
+const ALLOWANCE: u32 = selector!("allowance", Address, Address);
+const TRANSFER: u32 = selector!("transfer", Address, U256);
+const APPROVE: u32 = selector!("approve", Address, U256);
+const TRANSFER_FROM: u32 = selector!("transferFrom", Address, Address, U256);
+const DEPOSIT: u32 = selector!("deposit", U256, U256, U256, Address, U256);
+const LOCK_WITHDRAWAL: u32 = selector!("lockWithdrawal", U256, U256, U256, Address, U256);
+const COMPLETE_WITHDRAWAL: u32 = selector!("completeWithdrawal", u64);
+const WITHDRAWAL: u32 = selector!("withdrawal", u64);
+const WITHDRAWAL_COUNT: u32 = selector!("withdrawalCount");
+const SWAP_EXACT_IN: u32 = selector!("swapExactIn", bool, U256, U256, Address, U256);
+const SWAP_EXACT_OUT: u32 = selector!("swapExactOut", bool, U256, U256, Address, U256);
+const QUOTE_EXACT_IN: u32 = selector!("quoteExactIn", bool, U256);
+const QUOTE_EXACT_OUT: u32 = selector!("quoteExactOut", bool, U256);
+const CURRENT_FEE: u32 = selector!("currentFee");
+const REGISTER_MARKET: u32 = selector!("registerMarket", Address, u8, U256, U256, U256, U256);
+const SET_MARKET_ACTIVE: u32 = selector!("setMarketActive", u64, bool);
+const SET_OPERATOR: u32 = selector!("setOperator", u64, Address);
+const RETIRE_MARKET: u32 = selector!("retireMarket", u64);
+const CHECKPOINT: u32 = selector!(
+    "checkpoint",
+    u64,
+    u64,
+    U256,
+    U256,
+    U256,
+    U256,
+    U256,
+    U256,
+    U256,
+    FixedBytes<32>
+);
+const MARKET: u32 = selector!("market", u64);
+const MARKET_COUNT: u32 = selector!("marketCount");
+const TOKENS: u32 = selector!("tokens");
+const RESERVES: u32 = selector!("reserves");
+const HEALTH_FACTOR: u32 = selector!("healthFactor");
+const PARAMETERS: u32 = selector!("parameters");
+const OWNER: u32 = selector!("owner");
+const PENDING_OWNER: u32 = selector!("pendingOwner");
+const TRANSFER_OWNERSHIP: u32 = selector!("transferOwnership", Address);
+const ACCEPT_OWNERSHIP: u32 = selector!("acceptOwnership");
+const SET_PARAMETER: u32 = selector!("setParameter", u8, U256);
+const SET_PAUSED: u32 = selector!("setPaused", bool);
+
+/// Every selector this router answers, for the tests.
+pub const SELECTORS: [u32; 36] = [
+    NAME,
+    SYMBOL,
+    DECIMALS,
+    TOTAL_SUPPLY,
+    BALANCE_OF,
+    ALLOWANCE,
+    TRANSFER,
+    APPROVE,
+    TRANSFER_FROM,
+    DEPOSIT,
+    LOCK_WITHDRAWAL,
+    COMPLETE_WITHDRAWAL,
+    WITHDRAWAL,
+    WITHDRAWAL_COUNT,
+    SWAP_EXACT_IN,
+    SWAP_EXACT_OUT,
+    QUOTE_EXACT_IN,
+    QUOTE_EXACT_OUT,
+    CURRENT_FEE,
+    REGISTER_MARKET,
+    SET_MARKET_ACTIVE,
+    SET_OPERATOR,
+    RETIRE_MARKET,
+    CHECKPOINT,
+    MARKET,
+    MARKET_COUNT,
+    TOKENS,
+    RESERVES,
+    HEALTH_FACTOR,
+    PARAMETERS,
+    OWNER,
+    PENDING_OWNER,
+    TRANSFER_OWNERSHIP,
+    ACCEPT_OWNERSHIP,
+    SET_PARAMETER,
+    SET_PAUSED,
+];
+
+/// Calls the method `selector` names; `None` for an unknown selector or
+/// malformed arguments (both revert with empty data).
+fn dispatch(d: &mut Damm, selector: u32, a: &Args) -> Option<Result<Vec<u8>, Error>> {
+    let none = |r: Result<(), Error>| r.map(|()| Vec::new());
+    let one = |v: U256| words(&[v]);
+    Some(match selector {
+        NAME => Ok(string(&d.name())),
+        SYMBOL => Ok(string(&d.symbol())),
+        DECIMALS => Ok(one(d.decimals().word())),
+        TOTAL_SUPPLY => Ok(one(d.total_supply())),
+        BALANCE_OF => Ok(one(d.balance_of(a.address(0)?))),
+        ALLOWANCE => Ok(one(d.allowance(a.address(0)?, a.address(1)?))),
+        TRANSFER => d
+            .transfer(a.address(0)?, a.u256(1)?)
+            .map(|ok| one(ok.word())),
+        APPROVE => d
+            .approve(a.address(0)?, a.u256(1)?)
+            .map(|ok| one(ok.word())),
+        TRANSFER_FROM => d
+            .transfer_from(a.address(0)?, a.address(1)?, a.u256(2)?)
+            .map(|ok| one(ok.word())),
+        DEPOSIT => d
+            .deposit(
+                a.u256(0)?,
+                a.u256(1)?,
+                a.u256(2)?,
+                a.address(3)?,
+                a.u256(4)?,
+            )
+            .map(|(shares, used0, used1)| words(&[shares, used0, used1])),
+        LOCK_WITHDRAWAL => d
+            .lock_withdrawal(
+                a.u256(0)?,
+                a.u256(1)?,
+                a.u256(2)?,
+                a.address(3)?,
+                a.u256(4)?,
+            )
+            .map(|id| one(id.word())),
+        COMPLETE_WITHDRAWAL => d
+            .complete_withdrawal(a.u64(0)?)
+            .map(|(x, y)| words(&[x, y])),
+        WITHDRAWAL => d
+            .withdrawal(a.u64(0)?)
+            .map(|(to, market, x, y, at, ready, done)| {
+                words(&[
+                    to.word(),
+                    market.word(),
+                    x,
+                    y,
+                    at.word(),
+                    ready.word(),
+                    done.word(),
+                ])
+            }),
+        WITHDRAWAL_COUNT => Ok(one(d.withdrawal_count().word())),
+        SWAP_EXACT_IN => d
+            .swap_exact_in(
+                a.bool(0)?,
+                a.u256(1)?,
+                a.u256(2)?,
+                a.address(3)?,
+                a.u256(4)?,
+            )
+            .map(one),
+        SWAP_EXACT_OUT => d
+            .swap_exact_out(
+                a.bool(0)?,
+                a.u256(1)?,
+                a.u256(2)?,
+                a.address(3)?,
+                a.u256(4)?,
+            )
+            .map(one),
+        QUOTE_EXACT_IN => d
+            .quote_exact_in(a.bool(0)?, a.u256(1)?)
+            .map(|(v, fee)| words(&[v, fee])),
+        QUOTE_EXACT_OUT => d
+            .quote_exact_out(a.bool(0)?, a.u256(1)?)
+            .map(|(v, fee)| words(&[v, fee])),
+        CURRENT_FEE => d.current_fee().map(one),
+        REGISTER_MARKET => d
+            .register_market(
+                a.address(0)?,
+                a.u8(1)?,
+                a.u256(2)?,
+                a.u256(3)?,
+                a.u256(4)?,
+                a.u256(5)?,
+            )
+            .map(|id| one(id.word())),
+        SET_MARKET_ACTIVE => none(d.set_market_active(a.u64(0)?, a.bool(1)?)),
+        SET_OPERATOR => none(d.set_operator(a.u64(0)?, a.address(1)?)),
+        RETIRE_MARKET => none(d.retire_market(a.u64(0)?)),
+        CHECKPOINT => none(d.checkpoint(
+            a.u64(0)?,
+            a.u64(1)?,
+            a.u256(2)?,
+            a.u256(3)?,
+            a.u256(4)?,
+            a.u256(5)?,
+            a.u256(6)?,
+            a.u256(7)?,
+            a.u256(8)?,
+            a.b32(9)?,
+        )),
+        MARKET => d.market(a.u64(0)?).map(|m| {
+            words(&[
+                m.0.word(),
+                m.1.word(),
+                m.2.word(),
+                m.3,
+                m.4,
+                m.5,
+                m.6,
+                m.7.word(),
+                m.8,
+                m.9,
+                m.10.word(),
+                m.11,
+            ])
+        }),
+        MARKET_COUNT => Ok(one(d.market_count().word())),
+        TOKENS => {
+            let (token0, token1) = d.tokens();
+            Ok(words(&[token0.word(), token1.word()]))
+        }
+        RESERVES => {
+            let (x, y, rx, ry) = d.reserves();
+            Ok(words(&[x, y, rx, ry]))
+        }
+        HEALTH_FACTOR => Ok(one(d.health_factor())),
+        PARAMETERS => {
+            let p = d.parameters();
+            Ok(words(&[
+                p.0,
+                p.1,
+                p.2,
+                p.3.word(),
+                p.4.word(),
+                p.5,
+                p.6,
+                p.7.word(),
+            ]))
+        }
+        OWNER => Ok(one(d.owner().word())),
+        PENDING_OWNER => Ok(one(d.pending_owner().word())),
+        TRANSFER_OWNERSHIP => none(d.transfer_ownership(a.address(0)?)),
+        ACCEPT_OWNERSHIP => none(d.accept_ownership()),
+        SET_PARAMETER => none(d.set_parameter(a.u8(0)?, a.u256(1)?)),
+        SET_PAUSED => none(d.set_paused(a.bool(0)?)),
+        _ => return None,
+    })
+}
+
+impl Router<Damm> for Damm {
+    type Storage = Damm;
+
+    fn route(storage: &mut Damm, selector: u32, input: &[u8]) -> Option<ArbResult> {
+        if storage.deny_value("").is_err() {
+            return Some(Err(Vec::new()));
+        }
+        Some(match dispatch(storage, selector, &Args(input)) {
+            Some(result) => result.map_err(Into::into),
+            None => Err(Vec::new()),
+        })
+    }
+
+    fn receive(_storage: &mut Damm) -> Option<Result<(), Vec<u8>>> {
+        None
+    }
+
+    fn fallback(_storage: &mut Damm, _calldata: &[u8]) -> Option<ArbResult> {
+        None
+    }
+
+    fn constructor(storage: &mut Damm, input: &[u8]) -> Option<ArbResult> {
+        use stylus_sdk::stylus_core::host::ConstructorGuard;
+        if storage.deny_value("").is_err() {
+            return Some(Err(Vec::new()));
+        }
+        if let Err(revert) = storage.check_constructor_slot() {
+            return Some(Err(revert));
+        }
+        let a = Args(input);
+        Some(match (a.address(0), a.address(1), a.address(2)) {
+            (Some(token0), Some(token1), Some(owner)) => storage
+                .constructor(token0, token1, owner)
+                .map(|()| Vec::new())
+                .map_err(Into::into),
+            _ => Err(Vec::new()),
+        })
+    }
+}
