@@ -1,0 +1,64 @@
+//! Shared setup for the contract's motsu tests: two test tokens, a deployed
+//! dAMM, funded accounts, and a seeded pool.
+#![allow(dead_code)]
+
+use alloy_primitives::{address, Address, U256};
+use damm::Damm;
+use damm_test_token::TestToken;
+use motsu::prelude::*;
+
+pub const OWNER: Address = address!("00000000000000000000000000000000000000A1");
+pub const CAROL: Address = address!("00000000000000000000000000000000000000C2");
+pub const DAVE: Address = address!("00000000000000000000000000000000000000D3");
+pub const OPERATOR: Address = address!("00000000000000000000000000000000000000E4");
+pub const MALLORY: Address = address!("00000000000000000000000000000000000000F5");
+
+/// Far in the future, for deadlines that must not bite.
+pub const LATER: U256 = U256::from_limbs([u64::MAX, 0, 0, 0]);
+
+/// `units` whole tokens of 18 decimals.
+pub fn e18(units: u64) -> U256 {
+    U256::from(units) * U256::from(10u64.pow(18))
+}
+
+/// `units / 1000` whole tokens.
+pub fn milli(units: u64) -> U256 {
+    U256::from(units) * U256::from(10u64.pow(15))
+}
+
+/// Mints `amount` of each token to `who` and approves the pool for all of it.
+pub fn fund(pool: &Contract<Damm>, tokens: [&Contract<TestToken>; 2], who: Address, amount: U256) {
+    for token in tokens {
+        token.sender(who).mint(who, amount);
+        token.sender(who).approve(pool.address(), U256::MAX);
+    }
+}
+
+/// Constructs the pool on `token0`/`token1` with `OWNER` as owner.
+pub fn construct(
+    pool: &Contract<Damm>,
+    token0: &Contract<TestToken>,
+    token1: &Contract<TestToken>,
+) {
+    pool.sender(OWNER)
+        .constructor(token0.address(), token1.address(), OWNER)
+        .motsu_unwrap();
+}
+
+/// Constructs the pool and has Carol make the seed's first deposit:
+/// 100 "ETH" (token0) and 178,000 "DAI" (token1).
+pub fn seeded(pool: &Contract<Damm>, token0: &Contract<TestToken>, token1: &Contract<TestToken>) {
+    construct(pool, token0, token1);
+    fund(pool, [token0, token1], CAROL, e18(1_000_000));
+    pool.sender(CAROL)
+        .deposit(e18(100), e18(178_000), U256::ZERO, CAROL, LATER)
+        .motsu_unwrap();
+}
+
+/// Each token's balance of `who`.
+pub fn balances(tokens: [&Contract<TestToken>; 2], who: Address) -> (U256, U256) {
+    (
+        tokens[0].sender(who).balance_of(who),
+        tokens[1].sender(who).balance_of(who),
+    )
+}
