@@ -69,29 +69,29 @@ fn kyber_fee_checked(r: U256) -> Result<U256> {
     if r >= R0 {
         return Ok(C0);
     }
-    let scaled = if r >= WAD {
-        if r > U {
-            let t = sub(r, U)?;
-            add(
-                add(C1, wad_mul(A, pow_wad(t, 3)?, Rounding::Down)?)?,
-                wad_mul(B, t, Rounding::Down)?,
-            )?
-        } else {
-            let t = sub(U, r)?;
-            sub(
-                sub(C1, wad_mul(A, pow_wad(t, 3)?, Rounding::Down)?)?,
-                wad_mul(B, t, Rounding::Down)?,
-            )?
-        }
+    // Both pieces are `base ± bump(|r − pivot|)`, each term floored as Kyber's:
+    // above 1, `C1 ± (A·t³ + B·t)` around U; below, `C2 ± F·t²/(t² + L)` around G.
+    let cubic = r >= WAD;
+    let (base, pivot) = if cubic { (C1, U) } else { (C2, G) };
+    let above = r > pivot;
+    let t = if above {
+        sub(r, pivot)?
     } else {
-        let t = if r > G { sub(r, G)? } else { sub(G, r)? };
+        sub(pivot, r)?
+    };
+    let bump = if cubic {
+        add(
+            wad_mul(A, pow_wad(t, 3)?, Rounding::Down)?,
+            wad_mul(B, t, Rounding::Down)?,
+        )?
+    } else {
         let t2 = pow_wad(t, 2)?;
-        let bump = mul_div(F, t2, add(t2, L)?, Rounding::Down)?;
-        if r > G {
-            add(C2, bump)?
-        } else {
-            sub(C2, bump)?
-        }
+        mul_div(F, t2, add(t2, L)?, Rounding::Down)?
+    };
+    let scaled = if above {
+        add(base, bump)?
+    } else {
+        sub(base, bump)?
     };
     mul_div(scaled, U256::from(1), TEN_THOUSAND, Rounding::Down)
 }
