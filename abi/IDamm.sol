@@ -55,7 +55,7 @@ interface IDamm  {
 
     function checkpoint(uint64 market, uint64 batch_id, uint256 start_x, uint256 start_y, uint256 end_x, uint256 end_y, uint256 join0, uint256 join1, uint256 exit_shares, bytes32 commitment) external;
 
-    function market(uint64 id) external view returns (address, uint8, uint8, uint256, uint256, uint256, uint256, uint64, uint256, uint256, uint64, uint256);
+    function market(uint64 id) external view returns (address, uint8, uint8, uint256, uint256, uint256, uint256, uint64, uint256, uint256, uint64, uint256, uint256);
 
     function marketCount() external view returns (uint64);
 
@@ -153,8 +153,9 @@ interface IDamm  {
     /// A market's operator was rotated.
     event OperatorChanged(uint64 indexed id, address indexed operator);
     /// A market's batch settled: the net order, its L2 joins and exits, the
-    /// next committed state, HF after, and the batch commitment.
-    event Checkpoint(uint64 indexed market, uint64 indexed batchId, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, uint256 sharesMinted, uint256 sharesExited, uint256 x, uint256 y, uint256 hfAfter, bytes32 commitment);
+    /// next committed state, HF after, the invariant growth (the fees the
+    /// batch earned, in the curve's units) and the batch commitment.
+    event Checkpoint(uint64 indexed market, uint64 indexed batchId, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, uint256 sharesMinted, uint256 sharesExited, uint256 x, uint256 y, uint256 hfAfter, uint256 growth, bytes32 commitment);
     /// A governance parameter changed.
     event ParameterSet(uint8 indexed id, uint256 value);
     /// The global pause was switched.

@@ -23,8 +23,9 @@ interface IDammEvents {
     /// A market's operator was rotated.
     event OperatorChanged(uint64 indexed id, address indexed operator);
     /// A market's batch settled: the net order, its L2 joins and exits, the
-    /// next committed state, HF after, and the batch commitment.
-    event Checkpoint(uint64 indexed market, uint64 indexed batchId, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, uint256 sharesMinted, uint256 sharesExited, uint256 x, uint256 y, uint256 hfAfter, bytes32 commitment);
+    /// next committed state, HF after, the invariant growth (the fees the
+    /// batch earned, in the curve's units) and the batch commitment.
+    event Checkpoint(uint64 indexed market, uint64 indexed batchId, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, uint256 sharesMinted, uint256 sharesExited, uint256 x, uint256 y, uint256 hfAfter, uint256 growth, bytes32 commitment);
     /// A governance parameter changed.
     event ParameterSet(uint8 indexed id, uint256 value);
     /// The global pause was switched.

@@ -90,8 +90,27 @@ pub struct Market {
     x: StorageU256,
     y: StorageU256,
     shares: StorageU256,
+    growth: StorageU256,
     commitment: StorageB256,
 }
+
+/// What [`Damm::market`] returns: `(operator, kind, status, paramA, paramB,
+/// weight, feeScale, batchId, x, y, settledAt, shares, growth)`.
+pub type MarketView = (
+    Address,
+    u8,
+    u8,
+    U256,
+    U256,
+    U256,
+    U256,
+    u64,
+    U256,
+    U256,
+    u64,
+    U256,
+    U256,
+);
 
 /// One locked withdrawal (SPEC §10).
 #[storage]
@@ -539,31 +558,13 @@ impl Damm {
     }
 
     /// A market: `(operator, kind, status, paramA, paramB, weight, feeScale,
-    /// batchId, x, y, settledAt, shares)`; `batchId` is the last settled.
+    /// batchId, x, y, settledAt, shares, growth)`; `batchId` is the last
+    /// settled, `growth` the invariant growth of all its batches (the fees it
+    /// earned, in its curve's units; see `damm_math::Curve::growth`).
     ///
     /// # Errors
     /// [`errors::UnknownMarket`].
-    #[allow(clippy::type_complexity)]
-    pub fn market(
-        &self,
-        id: u64,
-    ) -> Result<
-        (
-            Address,
-            u8,
-            u8,
-            U256,
-            U256,
-            U256,
-            U256,
-            u64,
-            U256,
-            U256,
-            u64,
-            U256,
-        ),
-        Error,
-    > {
+    pub fn market(&self, id: u64) -> Result<MarketView, Error> {
         let m = self.markets.get(id).ok_or(errors::UnknownMarket { id })?;
         Ok((
             m.operator.get(),
@@ -578,6 +579,7 @@ impl Damm {
             m.y.get(),
             m.settled_at.get().to::<u64>(),
             m.shares.get(),
+            m.growth.get(),
         ))
     }
 

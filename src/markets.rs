@@ -272,6 +272,8 @@ impl Damm {
         market.settled_at.set(U64::from(now));
         market.settled_sequence.set(U64::from(sequence));
         market.commitment.set(commitment);
+        let growth = market.growth.get().saturating_add(outcome.growth);
+        market.growth.set(growth);
         market
             .shares
             .set(add(shares.saturating_sub(exit_shares), outcome.minted)?);
@@ -296,6 +298,7 @@ impl Damm {
                 outcome.next.x,
                 outcome.next.y,
                 outcome.hf_after,
+                outcome.growth,
                 commitment.word(),
             ],
         );

@@ -299,6 +299,7 @@ fn dispatch(d: &mut Damm, selector: u32, a: &Args) -> Option<Result<Vec<u8>, Err
                 m.9,
                 m.10.word(),
                 m.11,
+                m.12,
             ])
         }),
         MARKET_COUNT => Ok(one(d.market_count().word())),

@@ -268,6 +268,7 @@ fn example_2_settles_as_one_net_order(
         x: next.x,
         y: next.y,
         hfAfter: pool.sender(OWNER).health_factor(),
+        growth: U256::ZERO,
         commitment: FixedBytes::ZERO,
     });
 }
@@ -728,4 +729,37 @@ fn l2_joins_and_exits_go_through_the_checkpoint(
         checkpoint(4, now, U256::ZERO, U256::ZERO, U256::ZERO),
         Err(MarketNotActive { id }.into())
     );
+}
+
+/// SPEC §5: each market's fees show as its invariant growth, per batch in the
+/// event and summed in the market's record.
+#[motsu::test]
+fn a_markets_fees_are_accounted_as_its_invariant_growth(
+    pool: Contract<Damm>,
+    t0: Contract<TestToken>,
+    t1: Contract<TestToken>,
+) {
+    seeded(&pool, &t0, &t1);
+    let id = register(&pool, OPERATOR);
+    fund(&pool, [&t0, &t1], OPERATOR, e18(100));
+    let start = state(&pool, id);
+    // An L2 user sells 10 ETH at a 30 bps fee.
+    let mut batch = Batch::open(
+        start,
+        CurvePricing {
+            curve: Curve::ConstantProduct,
+            fee: U256::from(3_000_000_000_000_000u64),
+        },
+    );
+    let quote = batch
+        .quote_exact_in(Direction::ZeroForOne, e18(10))
+        .unwrap();
+    assert_eq!(
+        quote.amount_out,
+        U256::from(16_137_673_911_066_654_542_147u128)
+    );
+    settle(&pool, id, start, batch.close().end).unwrap();
+    // By hand (Python's math.isqrt): √(110e18·(178000e18 − out)) − √(100e18·178000e18).
+    let growth = U256::from(575_436_517_683_020_640u128);
+    assert_eq!(pool.sender(OWNER).market(id).motsu_unwrap().12, growth);
 }

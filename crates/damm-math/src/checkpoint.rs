@@ -97,6 +97,8 @@ pub struct Outcome {
     pub hf_after: U256,
     /// The market's next committed state (SPEC §8).
     pub next: VirtualState,
+    /// The batch's invariant growth: the fees it earned (see [`Curve::growth`]).
+    pub growth: U256,
 }
 
 /// Why a checkpoint was refused.
@@ -196,7 +198,9 @@ pub fn settle(rules: &Rules, batch: &Submission, pool: &Pool) -> Result<Outcome,
     }
     let (free0, free1) = after.free()?;
     let next = update::commit(&batch.end, free0, free1, rules.weight)?;
+    let growth = rules.curve.growth(&batch.start, &batch.end);
     Ok(Outcome {
+        growth,
         net,
         minted,
         joined0,

@@ -1,6 +1,7 @@
 //! The curve kinds a market can price with, behind one enum that both quoting
 //! and the contract's acceptance check use (SPEC §3, §7.3, §11).
 
+use crate::arith::{isqrt, mul};
 use crate::bamm::Bamm;
 use crate::state::{Direction, VirtualState};
 use crate::{cp, stable, MathError, Result, U256};
@@ -131,5 +132,37 @@ impl Curve {
             Self::Bamm(b) => b.invariant_holds((start.x, start.y), (end.x, end.y)),
             Self::External => Ok(true),
         }
+    }
+
+    /// How much the invariant grew from `start` to `end`, in the curve's own
+    /// units: the fees a market earned (SPEC §5), so LPs and operators can
+    /// see which L2 pays its way. Constant product: `√(x'y') − √(xy)`
+    /// (liquidity units, like LP shares at HF = 1); StableSwap: `D' − D`
+    /// (token units); bAMM: `k_lo' − k_hi` (WAD-scaled `token^(1−t)`,
+    /// rounded against the market); `External`: zero. Zero when the
+    /// invariant fell or cannot be evaluated: accounting never fails a
+    /// settlement.
+    ///
+    /// ```
+    /// # use damm_math::{Curve, VirtualState, U256};
+    /// let u = |v: u64| U256::from(v);
+    /// let growth = Curve::ConstantProduct.growth(&VirtualState::new(u(100), u(100)), &VirtualState::new(u(121), u(100)));
+    /// assert_eq!(growth, u(10)); // √12100 − √10000
+    /// ```
+    #[must_use]
+    pub fn growth(&self, start: &VirtualState, end: &VirtualState) -> U256 {
+        let grown = match self {
+            Self::ConstantProduct => {
+                let root = |s: &VirtualState| mul(s.x, s.y).map(isqrt);
+                root(end).and_then(|after| Ok(after.saturating_sub(root(start)?)))
+            }
+            Self::StableSwap { amp } => stable::get_d(end.x, end.y, *amp)
+                .and_then(|after| Ok(after.saturating_sub(stable::get_d(start.x, start.y, *amp)?))),
+            Self::Bamm(b) => b.invariant(end.x, end.y).and_then(|(after, _)| {
+                Ok(after.saturating_sub(b.invariant(start.x, start.y)?.1) >> 64)
+            }),
+            Self::External => Ok(U256::ZERO),
+        };
+        grown.unwrap_or(U256::ZERO)
     }
 }
