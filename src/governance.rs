@@ -30,6 +30,7 @@ pub mod param {
     /// Security buffer (WAD fraction of a free balance a payout must leave), in [0, 50 %]. Default 5 %.
     pub const BUFFER: u8 = 5;
     /// Health floor for `External` markets (WAD), in [0.5, 1]. Default 0.95.
+    /// Settlements use the larger of this and `HF_MIN`, so it is never laxer.
     pub const EXTERNAL_HF_MIN: u8 = 6;
     /// Reported for a bad curve kind at registration.
     pub const KIND: u8 = 100;

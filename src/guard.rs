@@ -4,8 +4,16 @@
 use alloy_primitives::{Address, U256};
 use stylus_sdk::prelude::*;
 
-use crate::errors::{Error, Expired, Paused, Reentrancy, Unauthorized};
+use crate::errors::{Error, Expired, InvalidAddress, Paused, Reentrancy, Unauthorized};
 use crate::Damm;
+
+/// Refuses the zero address as a recipient (tokens sent there are lost).
+pub(crate) fn not_zero(account: Address) -> Result<(), Error> {
+    if account.is_zero() {
+        return Err(InvalidAddress { account }.into());
+    }
+    Ok(())
+}
 
 impl Damm {
     /// Takes the reentrancy lock. Every state-changing entry takes it first and

@@ -118,7 +118,8 @@ pub struct Withdrawal {
     recipient: StorageAddress,
     done: StorageBool,
     market: StorageU64,
-    locked_at: StorageU64,
+    ready_at: StorageU64,
+    fallback_at: StorageU64,
     sequence: StorageU64,
     amount0: StorageU256,
     amount1: StorageU256,
@@ -327,8 +328,11 @@ impl Damm {
         Ok(paid)
     }
 
-    /// A withdrawal: `(recipient, market or 2^64−1, amount0, amount1,
-    /// lockedAt, readyAt, done)`.
+    /// A withdrawal: `(payee, market or 2^64−1, amount0, amount1, readyAt,
+    /// fallbackAt, done)`. The payee of a market's L2 exit is the market's
+    /// operator at the time of payment (it pays the L2 LPs). `readyAt` ends
+    /// the ACP; from `fallbackAt` it pays without waiting for markets. Both
+    /// were fixed when the claim was locked.
     ///
     /// # Errors
     /// [`errors::UnknownWithdrawal`].
@@ -338,14 +342,14 @@ impl Damm {
             .withdrawals
             .get(id)
             .ok_or(errors::UnknownWithdrawal { id })?;
-        let locked_at = claim.locked_at.get().to::<u64>();
+        let market = claim.market.get().to::<u64>();
         Ok((
-            claim.recipient.get(),
-            claim.market.get().to::<u64>(),
+            self.payee(claim.recipient.get(), market),
+            market,
             claim.amount0.get(),
             claim.amount1.get(),
-            locked_at,
-            locked_at.saturating_add(self.acp.get().to::<u64>()),
+            claim.ready_at.get().to::<u64>(),
+            claim.fallback_at.get().to::<u64>(),
             claim.done.get(),
         ))
     }

@@ -33,6 +33,7 @@ impl Damm {
         min_shares: U256,
         recipient: Address,
     ) -> Result<(U256, U256, U256), Error> {
+        crate::guard::not_zero(recipient)?;
         let mut pool = self.pool();
         let (shares, used0, used1) = if pool.total_supply.is_zero() {
             (
@@ -81,6 +82,7 @@ impl Damm {
         if shares.is_zero() {
             return Err(ZeroAmount {}.into());
         }
+        crate::guard::not_zero(recipient)?;
         let owner = self.vm().msg_sender();
         let pool = self.pool();
         let (free0, free1) = pool.free()?;
@@ -96,37 +98,49 @@ impl Damm {
         self.burn_shares(owner, shares)?;
         self.reserved0.set(add(self.reserved0.get(), amount0)?);
         self.reserved1.set(add(self.reserved1.get(), amount1)?);
-        let id = self.record_claim(recipient, NO_MARKET, amount0, amount1);
+        Ok(self.record_claim(owner, recipient, NO_MARKET, shares, amount0, amount1))
+    }
+
+    /// Records a fixed, already reserved claim for `recipient` (a market's
+    /// exits: its operator) as withdrawal number `id`, stamped with the
+    /// sequence number later settlements must pass and with its own ACP and
+    /// fallback times, so later parameter changes cannot lengthen the wait.
+    pub(crate) fn record_claim(
+        &mut self,
+        owner: Address,
+        recipient: Address,
+        market: u64,
+        shares: U256,
+        amount0: U256,
+        amount1: U256,
+    ) -> u64 {
+        let sequence = self.next_sequence();
         let ready_at = self.now().saturating_add(self.acp.get().to::<u64>());
+        let fallback_at = ready_at.saturating_add(self.grace.get().to::<u64>());
+        let id = self.withdrawals.len() as u64;
+        let mut claim = self.withdrawals.grow();
+        claim.recipient.set(recipient);
+        claim.market.set(U64::from(market));
+        claim.ready_at.set(U64::from(ready_at));
+        claim.fallback_at.set(U64::from(fallback_at));
+        claim.sequence.set(U64::from(sequence));
+        claim.amount0.set(amount0);
+        claim.amount1.set(amount1);
         self.emit(
             WithdrawalLocked::SIGNATURE_HASH,
             &[id.word(), owner.word(), recipient.word()],
             &[shares, amount0, amount1, ready_at.word()],
         );
-        Ok(id)
+        id
     }
 
-    /// Records a fixed, already reserved claim for `recipient` (or for
-    /// `market`'s operator) as withdrawal number `id`, stamped with the time
-    /// and the sequence number that later settlements must pass.
-    pub(crate) fn record_claim(
-        &mut self,
-        recipient: Address,
-        market: u64,
-        amount0: U256,
-        amount1: U256,
-    ) -> u64 {
-        let sequence = self.next_sequence();
-        let now = self.now();
-        let id = self.withdrawals.len() as u64;
-        let mut claim = self.withdrawals.grow();
-        claim.recipient.set(recipient);
-        claim.market.set(U64::from(market));
-        claim.locked_at.set(U64::from(now));
-        claim.sequence.set(U64::from(sequence));
-        claim.amount0.set(amount0);
-        claim.amount1.set(amount1);
-        id
+    /// Who a claim pays: its recipient, or for a market's L2 exit the
+    /// market's current operator, who pays the L2 LPs.
+    pub(crate) fn payee(&self, recipient: Address, market: u64) -> Address {
+        match self.markets.get(market) {
+            Some(owner) if market != NO_MARKET => owner.operator.get(),
+            _ => recipient,
+        }
     }
 
     /// The next value of the global event sequence; locks and settlements
@@ -143,8 +157,9 @@ impl Damm {
         if claim.done.get() {
             return Err(UnknownWithdrawal { id }.into());
         }
-        let (locked_at, sequence) = (
-            claim.locked_at.get().to::<u64>(),
+        let (ready_at, fallback_at, sequence) = (
+            claim.ready_at.get().to::<u64>(),
+            claim.fallback_at.get().to::<u64>(),
             claim.sequence.get().to::<u64>(),
         );
         let (amount0, amount1, market) = (
@@ -152,8 +167,7 @@ impl Damm {
             claim.amount1.get(),
             claim.market.get().to::<u64>(),
         );
-        let mut recipient = claim.recipient.get();
-        let ready_at = locked_at.saturating_add(self.acp.get().to::<u64>());
+        let recipient = claim.recipient.get();
         let now = self.now();
         if now < ready_at {
             return Err(WithdrawalNotReady {
@@ -162,8 +176,8 @@ impl Damm {
             }
             .into());
         }
-        let fallback_at = ready_at.saturating_add(self.grace.get().to::<u64>());
-        if now < fallback_at {
+        // While paused no market can settle, so only the ACP applies.
+        if now < fallback_at && !self.paused.get() {
             if let Some(silent) = self.first_unsettled_market(sequence) {
                 return Err(WithdrawalNotReady {
                     market: silent,
@@ -172,13 +186,8 @@ impl Damm {
                 .into());
             }
         }
-        if market != NO_MARKET {
-            // A market's L2 exit is paid to its operator, who pays the L2 LPs.
-            let mut owner = self
-                .markets
-                .setter(market)
-                .ok_or(UnknownWithdrawal { id })?;
-            recipient = owner.operator.get();
+        let recipient = self.payee(recipient, market);
+        if let Some(mut owner) = self.markets.setter(market) {
             let pending = owner.pending_exits.get();
             owner
                 .pending_exits

@@ -239,8 +239,9 @@ impl Damm {
         }
         let curve_kind = market.kind.get().to::<u8>();
         let curve = curve_of(curve_kind, market.param_a.get(), market.param_b.get())?;
+        // An External market's floor is never below the general one.
         let hf_min = if curve_kind == kind::EXTERNAL {
-            self.external_hf_min.get()
+            self.external_hf_min.get().max(self.hf_min.get())
         } else {
             self.hf_min.get()
         };
@@ -282,7 +283,14 @@ impl Damm {
             market
                 .pending_exits
                 .set(pending.saturating_add(U64::from(1)));
-            self.record_claim(operator, id, outcome.exit0, outcome.exit1);
+            self.record_claim(
+                operator,
+                operator,
+                id,
+                exit_shares,
+                outcome.exit0,
+                outcome.exit1,
+            );
         }
         let net = outcome.net;
         self.emit(

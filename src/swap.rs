@@ -64,6 +64,7 @@ impl Damm {
         exact_in: bool,
         recipient: Address,
     ) -> Result<U256, Error> {
+        crate::guard::not_zero(recipient)?;
         let (amount_in, amount_out, fee) = self.price(zero_for_one, amount, exact_in)?;
         let within = if exact_in {
             amount_out >= limit

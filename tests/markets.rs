@@ -763,3 +763,102 @@ fn a_markets_fees_are_accounted_as_its_invariant_growth(
     let growth = U256::from(575_436_517_683_020_640u128);
     assert_eq!(pool.sender(OWNER).market(id).motsu_unwrap().12, growth);
 }
+
+/// Review finding: the pause must never trap a withdrawal whose ACP has
+/// passed (no market can settle while paused), and raising the ACP or the
+/// grace later does not lengthen a claim already locked.
+#[motsu::test]
+fn the_pause_and_later_parameter_changes_never_lengthen_a_locked_wait(
+    pool: Contract<Damm>,
+    t0: Contract<TestToken>,
+    t1: Contract<TestToken>,
+) {
+    seeded(&pool, &t0, &t1);
+    register(&pool, OPERATOR);
+    test_clock::set(1_950_000_000);
+    let id = pool
+        .sender(CAROL)
+        .lock_withdrawal(e18(1), U256::ZERO, U256::ZERO, CAROL, LATER)
+        .motsu_unwrap();
+    let w = pool.sender(CAROL).withdrawal(id).motsu_unwrap();
+    assert_eq!(
+        (w.4, w.5),
+        (1_950_000_000 + 86_400, 1_950_000_000 + 4 * 86_400)
+    );
+    pool.sender(OWNER)
+        .set_parameter(param::ACP, U256::from(30 * 86_400))
+        .motsu_unwrap();
+    pool.sender(OWNER)
+        .set_parameter(param::GRACE, U256::from(30 * 86_400))
+        .motsu_unwrap();
+    assert_eq!(
+        pool.sender(CAROL).withdrawal(id).motsu_unwrap().4,
+        1_950_000_000 + 86_400
+    );
+    pool.sender(OWNER).set_paused(true).motsu_unwrap();
+    test_clock::set(1_950_000_000 + 86_400);
+    // The market never settled, but nothing can settle while paused.
+    pool.sender(CAROL).complete_withdrawal(id).motsu_unwrap();
+}
+
+/// A market's L2 exit is announced like any lock, and paid to whoever is its
+/// operator when it completes.
+#[motsu::test]
+fn a_market_exit_is_announced_and_paid_to_the_current_operator(
+    pool: Contract<Damm>,
+    t0: Contract<TestToken>,
+    t1: Contract<TestToken>,
+) {
+    seeded(&pool, &t0, &t1);
+    let id = register(&pool, OPERATOR);
+    fund(&pool, [&t0, &t1], OPERATOR, e18(100_000));
+    let start = state(&pool, id);
+    pool.sender(OPERATOR)
+        .checkpoint(
+            id,
+            1,
+            start.x,
+            start.y,
+            start.x,
+            start.y,
+            e18(10),
+            e18(17_800),
+            U256::ZERO,
+            FixedBytes::ZERO,
+        )
+        .motsu_unwrap();
+    let shares = pool.sender(OWNER).market(id).motsu_unwrap().11;
+    let now = state(&pool, id);
+    pool.sender(OPERATOR)
+        .checkpoint(
+            id,
+            2,
+            now.x,
+            now.y,
+            now.x,
+            now.y,
+            U256::ZERO,
+            U256::ZERO,
+            shares,
+            FixedBytes::ZERO,
+        )
+        .motsu_unwrap();
+    let claim = pool.sender(OWNER).withdrawal_count() - 1;
+    let w = pool.sender(OWNER).withdrawal(claim).motsu_unwrap();
+    pool.assert_emitted(&damm::events::WithdrawalLocked {
+        id: claim,
+        owner: OPERATOR,
+        recipient: OPERATOR,
+        shares,
+        amount0: w.2,
+        amount1: w.3,
+        readyAt: w.4,
+    });
+    pool.sender(OWNER).set_operator(id, DAVE).motsu_unwrap();
+    assert_eq!(pool.sender(OWNER).withdrawal(claim).motsu_unwrap().0, DAVE);
+    test_clock::set(w.5);
+    pool.sender(MALLORY)
+        .complete_withdrawal(claim)
+        .motsu_unwrap();
+    assert_eq!(balances([&t0, &t1], DAVE), (w.2, w.3));
+}

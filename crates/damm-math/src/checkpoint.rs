@@ -104,7 +104,8 @@ pub struct Outcome {
 /// Why a checkpoint was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rejection {
-    /// The market's invariant decreased from `V⁰` to `V^m` (§7.3).
+    /// The market's invariant decreased from `V⁰` to `V^m` (§7.3), the batch
+    /// would pay out both tokens, or its end state has an empty side.
     CurveViolated,
     /// The payout would dip into reserved withdrawal amounts (§7.4).
     Insolvent,
@@ -142,10 +143,17 @@ impl From<MathError> for Rejection {
 /// assert_eq!(settle(&rules, &cheat, &pool), Err(Rejection::CurveViolated));
 /// ```
 pub fn settle(rules: &Rules, batch: &Submission, pool: &Pool) -> Result<Outcome, Rejection> {
-    if !rules.curve.invariant_holds(&batch.start, &batch.end)? {
+    let net = NetOrder::between(&batch.start, &batch.end);
+    // A batch never pays out both tokens (every curve's invariant forbids it;
+    // for `External` markets this is the one shape check that stands), and
+    // its end state keeps a price.
+    if !rules.curve.invariant_holds(&batch.start, &batch.end)?
+        || (!net.amount0_out.is_zero() && !net.amount1_out.is_zero())
+        || batch.end.x.is_zero()
+        || batch.end.y.is_zero()
+    {
         return Err(Rejection::CurveViolated);
     }
-    let net = NetOrder::between(&batch.start, &batch.end);
     let (free0, free1) = pool.free()?;
     let hf_before = pool.health_factor()?;
 
@@ -198,6 +206,10 @@ pub fn settle(rules: &Rules, batch: &Submission, pool: &Pool) -> Result<Outcome,
     }
     let (free0, free1) = after.free()?;
     let next = update::commit(&batch.end, free0, free1, rules.weight)?;
+    if next.x.is_zero() || next.y.is_zero() {
+        // The pool cannot fund this market at its price any more.
+        return Err(Rejection::Math(MathError::InsufficientLiquidity));
+    }
     let growth = rules.curve.growth(&batch.start, &batch.end);
     Ok(Outcome {
         growth,

@@ -115,6 +115,8 @@ impl Curve {
     /// The acceptance check (SPEC §7.3): the invariant did not decrease from
     /// `start` to `end`, evaluated with rounding against the operator.
     /// `External` markets always pass here; their batch commitment stands in.
+    /// A start with an empty side passes only ends that hold at least as much
+    /// of both tokens.
     ///
     /// ```
     /// # use damm_math::{Curve, VirtualState, U256};
@@ -124,6 +126,11 @@ impl Curve {
     /// assert!(!Curve::ConstantProduct.invariant_holds(&start, &VirtualState::new(u(1100), u(909))).unwrap());
     /// ```
     pub fn invariant_holds(&self, start: &VirtualState, end: &VirtualState) -> Result<bool> {
+        if start.x.is_zero() || start.y.is_zero() {
+            // No price and no invariant to speak of (k = 0 would accept
+            // anything): only a state holding at least as much of both passes.
+            return Ok(end.x >= start.x && end.y >= start.y);
+        }
         match self {
             Self::ConstantProduct => Ok(cp::k_not_decreased(start.x, start.y, end.x, end.y)),
             Self::StableSwap { amp } => {

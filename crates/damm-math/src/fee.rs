@@ -168,8 +168,13 @@ impl VolumeEma {
     /// assert!(ema.record(2, U256::ZERO).unwrap() > WAD);          // the surge now shows
     /// ```
     pub fn record(&mut self, block: u64, volume: U256) -> Result<U256> {
+        // Kyber keeps volumes and EMAs in uint128 (and reverts beyond); here a
+        // block's volume saturates there instead, so no later update can
+        // overflow and a huge trade cannot stop the recorder.
+        let cap = U256::from(u128::MAX);
+        let volume = min(volume, cap);
         if block == self.last_block {
-            self.block_volume = add(self.block_volume, volume)?;
+            self.block_volume = min(self.block_volume.saturating_add(volume), cap);
             return r_of(self.short_ema, self.long_ema);
         }
         let (short, long) = self.decayed(block)?;

@@ -198,3 +198,55 @@ fn the_orchestrator_refuses_unknown_markets() {
         Err(Refusal::UnknownMarket)
     );
 }
+
+#[test]
+fn a_state_with_an_empty_side_accepts_only_more_of_both() {
+    let start = VirtualState::new(u(100_000), U256::ZERO);
+    assert!(!Curve::ConstantProduct
+        .invariant_holds(&start, &VirtualState::new(u(1), u(1)))
+        .unwrap());
+    assert!(Curve::ConstantProduct
+        .invariant_holds(&start, &VirtualState::new(u(100_000), u(1)))
+        .unwrap());
+}
+
+#[test]
+fn checkpoints_refuse_paying_out_both_tokens_or_ending_without_a_price() {
+    let e18 = |v: u64| u(v) * WAD;
+    let pool = Pool {
+        balance0: e18(1000),
+        balance1: e18(1000),
+        total_supply: e18(1000),
+        ..Pool::default()
+    };
+    let rules = Rules {
+        curve: Curve::External,
+        weight: WAD,
+        hf_min: U256::ZERO,
+        buffer: U256::ZERO,
+    };
+    let start = VirtualState::new(e18(1000), e18(1000));
+    let both = Submission {
+        start,
+        end: VirtualState::new(e18(999), e18(999)),
+        ..Submission::default()
+    };
+    assert_eq!(settle(&rules, &both, &pool), Err(Rejection::CurveViolated));
+    let empty = Submission {
+        start,
+        end: VirtualState::new(e18(2000), U256::ZERO),
+        ..Submission::default()
+    };
+    assert_eq!(settle(&rules, &empty, &pool), Err(Rejection::CurveViolated));
+}
+
+#[test]
+fn the_volume_recorder_saturates_instead_of_overflowing() {
+    let mut ema = VolumeEma::new(U256::ZERO, 1);
+    ema.record(1, U256::MAX).unwrap();
+    ema.record(1, U256::MAX).unwrap();
+    assert_eq!(ema.block_volume, U256::from(u128::MAX));
+    ema.record(2, U256::MAX).unwrap();
+    ema.record(1_000, U256::MAX).unwrap();
+    assert!(ema.short_ema <= U256::from(u128::MAX) && ema.long_ema <= U256::from(u128::MAX));
+}
