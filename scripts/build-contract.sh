@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 raw=target/contract/wasm32-unknown-unknown/release/damm.wasm
 out=target/stylus/damm.wasm
 echo "building the contract WASM (nightly build-std, panic=immediate-abort)..."
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo build --locked --release --lib \
+# A 32 KiB stack (what cargo-stylus's templates use) instead of rustc's 1 MiB:
+# every call starts with 2 wasm pages instead of 17, which saves ~15,000 gas
+# of memory per transaction (measured in the local runtime).
+RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Clink-arg=-zstack-size=32768" cargo build --locked --release --lib \
   -p damm --target wasm32-unknown-unknown -Z build-std=std,panic_abort --target-dir target/contract
 mkdir -p target/stylus
 wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
