@@ -3,7 +3,9 @@
 //!
 //! `totalSupply` counts every live share: wallets' balances, the
 //! `MINIMUM_LIQUIDITY` held by the zero address, and the shares markets hold
-//! for their L2 LPs (see `Damm::market`), which are not transferable.
+//! for their L2 LPs (see `Damm::market`), which are not transferable. Those
+//! market shares are minted and burned by checkpoints, and show in the
+//! `Checkpoint` event (`sharesMinted`, `sharesExited`), not as `Transfer`s.
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolEvent;

@@ -6,6 +6,11 @@
 //! cancellable lock would be a free option against the other LPs). The
 //! claim is paid once the ACP has passed and every active market has settled
 //! since the lock, or, if an operator stays silent, after ACP + grace.
+//!
+//! The lock prices at the last settled books (SPEC §10's choice). An LP who
+//! can see L2 flow that has not settled yet can lock ahead of it; the ACP and
+//! the settle-since-lock rule bound how stale that price can be, and a large
+//! lock can make a pending batch fail its solvency or buffer check.
 
 use alloy_primitives::{Address, U256, U64};
 use alloy_sol_types::SolEvent;

@@ -4,6 +4,11 @@
 //! does not revert and returns either nothing or `true` (`false` fails).
 //! What arrives is measured by the balance difference, so a fee-on-transfer
 //! token is refused with [`TransferShortfall`] instead of corrupting the books.
+//!
+//! Not supported as pool tokens: rebasing tokens, and tokens that take more
+//! than `value` from the sender on a transfer out; either would leave the
+//! books above what the contract holds. Tokens sent to the contract directly
+//! (donations) are not in the books and stay where they are.
 
 use alloc::vec::Vec;
 
