@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # With no arguments inside the repo, rustup installs exactly the pinned
 # toolchain, targets and components included (RUSTUP_AUTO_INSTALL is off here).
-rustup toolchain install >/dev/null
+# No self-update: the machine's rustup is not ours to change.
+rustup toolchain install --no-self-update >/dev/null
 if ! command -v wasm-opt >/dev/null; then
   echo "installing binaryen (wasm-opt)..."
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
