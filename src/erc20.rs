@@ -12,7 +12,7 @@ use alloy_sol_types::SolEvent;
 
 use crate::abi::Word;
 
-use crate::errors::{Error, InsufficientAllowance, InsufficientBalance, InvalidAddress};
+use crate::errors::{Error, InsufficientAllowance, InsufficientBalance};
 use crate::events::{Approval, Transfer};
 use crate::Damm;
 
@@ -24,9 +24,7 @@ impl Damm {
         to: Address,
         value: U256,
     ) -> Result<(), Error> {
-        if to.is_zero() {
-            return Err(InvalidAddress { account: to }.into());
-        }
+        crate::guard::not_zero(to)?;
         self.debit(from, value)?;
         let balance = self.balances.get(to);
         // Cannot overflow: every balance is part of the total supply.
@@ -86,9 +84,7 @@ impl Damm {
         spender: Address,
         value: U256,
     ) -> Result<(), Error> {
-        if spender.is_zero() {
-            return Err(InvalidAddress { account: spender }.into());
-        }
+        crate::guard::not_zero(spender)?;
         self.allowances.setter(owner).insert(spender, value);
         self.emit(
             Approval::SIGNATURE_HASH,

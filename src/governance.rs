@@ -11,7 +11,7 @@ use damm_math::arith::WAD;
 
 use crate::abi::Word;
 
-use crate::errors::{Error, InvalidAddress, ParameterOutOfRange};
+use crate::errors::{Error, ParameterOutOfRange};
 use crate::events::{OwnershipTransferStarted, OwnershipTransferred, ParameterSet, PausedSet};
 use crate::Damm;
 
@@ -110,9 +110,7 @@ impl Damm {
 
     /// See [`Damm::transfer_ownership`].
     pub(crate) fn do_transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
-        if new_owner.is_zero() {
-            return Err(InvalidAddress { account: new_owner }.into());
-        }
+        crate::guard::not_zero(new_owner)?;
         self.pending_owner.set(new_owner);
         self.emit(
             OwnershipTransferStarted::SIGNATURE_HASH,

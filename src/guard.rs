@@ -7,7 +7,8 @@ use stylus_sdk::prelude::*;
 use crate::errors::{Error, Expired, InvalidAddress, Paused, Reentrancy, Unauthorized};
 use crate::Damm;
 
-/// Refuses the zero address as a recipient (tokens sent there are lost).
+/// Refuses the zero address (as a recipient, tokens sent there are lost; as
+/// an owner, operator or spender, nobody could act for it).
 pub(crate) fn not_zero(account: Address) -> Result<(), Error> {
     if account.is_zero() {
         return Err(InvalidAddress { account }.into());

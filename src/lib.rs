@@ -715,9 +715,7 @@ impl Damm {
                 return Err(InvalidAddress { account: token }.into());
             }
         }
-        if owner.is_zero() {
-            return Err(InvalidAddress { account: owner }.into());
-        }
+        crate::guard::not_zero(owner)?;
         self.token0.set(token0);
         self.token1.set(token1);
         self.owner.set(owner);

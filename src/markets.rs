@@ -16,8 +16,8 @@ use damm_math::{update, Curve, VirtualState};
 use crate::abi::Word;
 
 use crate::errors::{
-    BadBatchId, Error, InsufficientBalance, InvalidAddress, MarketNotActive, MarketNotEmpty,
-    ParameterOutOfRange, StaleStartState, TooManyMarkets, UnknownMarket,
+    BadBatchId, Error, InsufficientBalance, MarketNotActive, MarketNotEmpty, ParameterOutOfRange,
+    StaleStartState, TooManyMarkets, UnknownMarket,
 };
 use crate::events::{Checkpoint, MarketRegistered, MarketStatusChanged, OperatorChanged};
 use crate::Damm;
@@ -83,9 +83,7 @@ impl Damm {
         weight: U256,
         fee_scale: U256,
     ) -> Result<u64, Error> {
-        if operator.is_zero() {
-            return Err(InvalidAddress { account: operator }.into());
-        }
+        crate::guard::not_zero(operator)?;
         curve_of(curve_kind, param_a, param_b)?;
         for (id, value) in [
             (crate::governance::param::WEIGHT, weight),
@@ -156,9 +154,7 @@ impl Damm {
 
     /// See [`Damm::set_operator`].
     pub(crate) fn do_set_operator(&mut self, id: u64, operator: Address) -> Result<(), Error> {
-        if operator.is_zero() {
-            return Err(InvalidAddress { account: operator }.into());
-        }
+        crate::guard::not_zero(operator)?;
         let mut market = self.markets.setter(id).ok_or(UnknownMarket { id })?;
         market.operator.set(operator);
         self.emit(

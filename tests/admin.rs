@@ -150,11 +150,7 @@ fn external_markets_skip_the_curve_check_but_meet_a_stricter_floor(
     t0: Contract<TestToken>,
     t1: Contract<TestToken>,
 ) {
-    construct(&pool, &t0, &t1);
-    fund(&pool, [&t0, &t1], CAROL, e18(1000));
-    pool.sender(CAROL)
-        .deposit(e18(1000), e18(1000), U256::ZERO, CAROL, LATER)
-        .motsu_unwrap();
+    balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(1000));
     let cp = pool
         .sender(OWNER)
@@ -196,11 +192,7 @@ fn payouts_never_reach_reserved_amounts_or_the_buffer(
     t0: Contract<TestToken>,
     t1: Contract<TestToken>,
 ) {
-    construct(&pool, &t0, &t1);
-    fund(&pool, [&t0, &t1], CAROL, e18(1000));
-    pool.sender(CAROL)
-        .deposit(e18(1000), e18(1000), U256::ZERO, CAROL, LATER)
-        .motsu_unwrap();
+    balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(100_000));
     let id = pool
         .sender(OWNER)
@@ -283,11 +275,7 @@ fn an_external_market_cannot_take_both_tokens_or_dodge_the_floor(
     t0: Contract<TestToken>,
     t1: Contract<TestToken>,
 ) {
-    construct(&pool, &t0, &t1);
-    fund(&pool, [&t0, &t1], CAROL, e18(1000));
-    pool.sender(CAROL)
-        .deposit(e18(1000), e18(1000), U256::ZERO, CAROL, LATER)
-        .motsu_unwrap();
+    balanced(&pool, &t0, &t1);
     pool.sender(OWNER)
         .set_parameter(param::BUFFER, U256::ZERO)
         .motsu_unwrap();

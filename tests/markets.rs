@@ -411,11 +411,7 @@ fn example_3_three_markets_settle_asynchronously_then_l1_arbitrage(
     t0: Contract<TestToken>,
     t1: Contract<TestToken>,
 ) {
-    construct(&pool, &t0, &t1);
-    fund(&pool, [&t0, &t1], CAROL, e18(1000));
-    pool.sender(CAROL)
-        .deposit(e18(1000), e18(1000), U256::ZERO, CAROL, LATER)
-        .motsu_unwrap();
+    balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(1000));
     let ids: Vec<u64> = (0..3).map(|_| register(&pool, OPERATOR)).collect();
     let start = VirtualState::new(e18(1000), e18(1000));
@@ -473,11 +469,7 @@ fn a_draining_settlement_is_refused_and_an_improving_one_accepted(
     t0: Contract<TestToken>,
     t1: Contract<TestToken>,
 ) {
-    construct(&pool, &t0, &t1);
-    fund(&pool, [&t0, &t1], CAROL, e18(1000));
-    pool.sender(CAROL)
-        .deposit(e18(1000), e18(1000), U256::ZERO, CAROL, LATER)
-        .motsu_unwrap();
+    balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(1000));
     let (a, b, c) = (
         register(&pool, OPERATOR),

@@ -55,6 +55,16 @@ pub fn seeded(pool: &Contract<Damm>, token0: &Contract<TestToken>, token1: &Cont
         .motsu_unwrap();
 }
 
+/// Constructs the pool and has Carol deposit 1000:1000 (Example 3's pool,
+/// T = 1000e18, HF = 1).
+pub fn balanced(pool: &Contract<Damm>, token0: &Contract<TestToken>, token1: &Contract<TestToken>) {
+    construct(pool, token0, token1);
+    fund(pool, [token0, token1], CAROL, e18(1000));
+    pool.sender(CAROL)
+        .deposit(e18(1000), e18(1000), U256::ZERO, CAROL, LATER)
+        .motsu_unwrap();
+}
+
 /// Each token's balance of `who`.
 pub fn balances(tokens: [&Contract<TestToken>; 2], who: Address) -> (U256, U256) {
     (
