@@ -2,8 +2,9 @@
 # Every test: sets up the machine, checks formatting and lints, runs the
 # workspace's tests (unit, doc, reference, seed scenarios, 10,000-case
 # proptests), checks the math crate builds for wasm32 with no floats,
-# builds, validates and size-checks the contract WASM, and checks that the
-# exported ABI files in abi/ are current.
+# builds, validates and size-checks the contract WASM, checks that the
+# exported ABI files in abi/ are current, and runs the deployment's dry run
+# (deploy/devnode.toml rehearsed on the WASM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -17,3 +18,4 @@ if grep -rnwE 'f32|f64' crates/damm-math; then
 fi
 scripts/build-contract.sh
 scripts/export-abi.sh --check
+deploy/deploy.sh --dry-run

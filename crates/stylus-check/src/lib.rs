@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+pub mod code;
+
 use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator,
     WasmFeatures,
@@ -45,10 +47,16 @@ pub struct Report {
 }
 
 impl Report {
-    /// 24 KiB fragments the compressed code needs.
+    /// Contracts of at most 24 KiB the code is deployed as: 1, or the
+    /// fragments of [`code::Layout`] (each loses 3 bytes to its prefix).
     #[must_use]
     pub fn fragments(&self) -> usize {
-        self.compressed_bytes.div_ceil(FRAGMENT_BYTES)
+        if self.compressed_bytes + code::EOF_PREFIX.len() <= FRAGMENT_BYTES {
+            1
+        } else {
+            self.compressed_bytes
+                .div_ceil(FRAGMENT_BYTES - code::FRAGMENT_PREFIX.len())
+        }
     }
 
     /// Whether the module would deploy.
@@ -94,15 +102,7 @@ pub fn stylus_features() -> WasmFeatures {
 /// Brotli size as cargo-stylus measures it: quality 11, window 22.
 #[must_use]
 pub fn compressed_len(wasm: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    // Writing into a Vec cannot fail.
-    let _ = brotli::BrotliCompress(&mut &wasm[..], &mut out, &params);
-    out.len()
+    code::compress(wasm).len()
 }
 
 /// Checks a module against Stylus's features, shape and size rules.

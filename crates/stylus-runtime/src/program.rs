@@ -15,7 +15,7 @@ use crate::meter;
 
 /// The prefix Stylus puts before a program's (compressed) WASM in an
 /// account's code: `0xEF 0xF0 0x00` and a dictionary byte.
-pub const STYLUS_CODE_PREFIX: [u8; 4] = [0xef, 0xf0, 0x00, 0x00];
+pub const STYLUS_CODE_PREFIX: [u8; 4] = stylus_check::code::EOF_PREFIX;
 
 /// A compiled, checked program, shared by every account running it.
 pub(crate) struct Program {

@@ -22,8 +22,6 @@ use crate::state::{Account, BlockEnv, State, Tx};
 
 /// Gas a transaction gets unless [`World::set_gas_limit`] says otherwise.
 pub const DEFAULT_GAS_LIMIT: u64 = 30_000_000;
-/// Bytes of EVM init code cargo-stylus puts before the compressed program.
-const INIT_CODE_PRELUDE: usize = 43;
 
 /// A deployed program.
 #[derive(Clone, Debug)]
@@ -218,7 +216,7 @@ impl World {
     ) -> Result<Deployment, DeployError> {
         let program = Program::load(wasm)?;
         let code_len = program.check.compressed_bytes + STYLUS_CODE_PREFIX.len();
-        let init_code = vec![1u8; INIT_CODE_PRELUDE + code_len];
+        let init_code = vec![1u8; stylus_check::code::PRELUDE_BYTES + code_len];
         let intrinsic_gas = gas::intrinsic_gas(&init_code, true);
         let code_deposit_gas = CODE_DEPOSIT_GAS * u64::try_from(code_len).unwrap_or(u64::MAX);
 
