@@ -39,6 +39,17 @@ print(networks[sys.argv[1]]["endpoint"])' "$2") || die "no network $2 in Stylus.
 done
 [ -f "$config" ] || die "no deployment file at $config"
 
+[ "$dry_run" = 1 ] || [ -n "$endpoint" ] || die "no endpoint: pass --endpoint URL, --network NAME or set DAMM_RPC_URL"
+if [ -z "$key_path" ] && [ -n "${DAMM_PRIVATE_KEY:-}" ]; then
+  # cargo-stylus reads keys from a file; keep it private and short-lived.
+  key_path=$(umask 077 && mktemp)
+  trap 'rm -f "$key_path"' EXIT
+  printf '%s\n' "$DAMM_PRIVATE_KEY" >"$key_path"
+fi
+[ "$dry_run" = 1 ] || [ -n "$key_path" ] || die "no key: set DAMM_PRIVATE_KEY or pass --private-key-path"
+# No build step, package script or cargo-stylus subprocess sees the key.
+unset DAMM_PRIVATE_KEY
+
 out=target/deploy
 mkdir -p "$out"
 deploy_tool() { cargo run --locked -q -p damm-deploy -- "$@"; }
@@ -58,21 +69,13 @@ if [ "$dry_run" = 1 ]; then
   exit 0
 fi
 
-[ -n "$endpoint" ] || die "no endpoint: pass --endpoint URL or set DAMM_RPC_URL"
-if [ -z "$key_path" ]; then
-  [ -n "${DAMM_PRIVATE_KEY:-}" ] || die "no key: set DAMM_PRIVATE_KEY or pass --private-key-path"
-  # cargo-stylus reads keys from a file; keep it private and short-lived.
-  key_path=$(umask 077 && mktemp)
-  trap 'rm -f "$key_path"' EXIT
-  printf '%s\n' "$DAMM_PRIVATE_KEY" >"$key_path"
-fi
 
 # Runs `cargo stylus deploy` and prints the address it deployed.
 stylus_deploy() {
   case $(cargo-stylus stylus --version 2>/dev/null) in
     *" 0.10.9"*|*" 0.10.1"[0-9]*) ;;
-    *) die "needs cargo-stylus 0.10.9+ (it applies Stylus.toml's wasm-opt recipe):
-  cargo install cargo-stylus --version 0.10.10 --locked" ;;
+    *) die "needs cargo-stylus 0.10.9 or later 0.10 (tested: 0.10.10; 0.10.9 is the first to
+  apply Stylus.toml's wasm-opt recipe): cargo install cargo-stylus --version 0.10.10 --locked" ;;
   esac
   local log
   log=$(mktemp)
@@ -87,7 +90,13 @@ stylus_deploy() {
   rm -f "$log"
 }
 
-if [ "$test_tokens" = 1 ]; then
+configure_args=()
+if [ "$test_tokens" = 1 ] && [ -n "$contract" ]; then
+  # Resuming: the tokens were deployed by the first run.
+  [ -f "$out/config.toml" ] || die "no $out/config.toml from a --test-tokens run to resume"
+  config=$out/config.toml
+  configure_args=(--test-tokens)
+elif [ "$test_tokens" = 1 ]; then
   echo "== deploying two test tokens (devnets only: anyone can mint them)"
   t0=$(stylus_deploy --wasm-file target/stylus/test_token.wasm)
   t1=$(stylus_deploy --wasm-file target/stylus/test_token.wasm)
@@ -95,6 +104,7 @@ if [ "$test_tokens" = 1 ]; then
   sed -e "s/^token0 = .*/token0 = \"$t0\"/" -e "s/^token1 = .*/token1 = \"$t1\"/" \
     "$config" >"$out/config.toml"
   config=$out/config.toml
+  configure_args=(--test-tokens)
   echo "test tokens: $t0 $t1 (deployment file: $config)"
 fi
 
@@ -103,7 +113,8 @@ deploy_tool plan --config "$config" --out "$out" --private-key-path "$key_path"
 
 if [ -z "$contract" ]; then
   echo "== deploying the dAMM: fragments, then create + activate + construct in one transaction"
-  read -ra ctor < <(deploy_tool constructor-args --config "$config" --private-key-path "$key_path")
+  line=$(deploy_tool constructor-args --config "$config" --private-key-path "$key_path")
+  read -ra ctor <<<"$line"
   # cargo-stylus rebuilds the contract: with the rustc flags and the wasm-opt
   # recipe (Stylus.toml) of scripts/build-wasm.sh it yields the tested code,
   # which `configure` checks before it sends anything. Its --wasm-file mode
@@ -113,9 +124,10 @@ if [ -z "$contract" ]; then
   [ -n "$contract" ] || die "could not read the dAMM's address from cargo stylus"
   echo "dAMM deployed at $contract"
 fi
-printf 'DAMM_ADDRESS=%s\nDAMM_RPC_URL=%s\n' "$contract" "$endpoint" >"$out/deployment.env"
+# The endpoint is not recorded: provider URLs often carry an API key.
+printf 'DAMM_ADDRESS=%s\nDAMM_CONFIG=%s\n' "$contract" "$config" >"$out/deployment.env"
 
 echo "== configuring"
 deploy_tool configure --config "$config" --endpoint "$endpoint" --contract "$contract" \
-  --private-key-path "$key_path"
+  --private-key-path "$key_path" "${configure_args[@]}"
 echo "done: $out/deployment.env records the address"

@@ -17,8 +17,15 @@ source scripts/wasm-env.sh
 cargo build --locked --release --lib -p "$package" --target wasm32-unknown-unknown \
   -Z build-std=std,panic_abort --target-dir target/contract
 mkdir -p target/stylus
-read -ra wasm_opt_flags < <(python3 -c \
-  'import tomllib; print(*tomllib.load(open("Stylus.toml", "rb"))["wasm-opt"]["flags"])')
+recipe=$(python3 -c 'import tomllib
+r = tomllib.load(open("Stylus.toml", "rb"))["wasm-opt"]
+print(r["version"], *r["flags"])')
+read -ra wasm_opt_flags <<<"$recipe"
+version=${wasm_opt_flags[0]}
+wasm_opt_flags=("${wasm_opt_flags[@]:1}")
+# cargo-stylus refuses another Binaryen when it deploys; refuse it here too.
+wasm-opt --version | grep -qw "version $version" \
+  || { echo "wasm-opt $version expected (Stylus.toml), found: $(wasm-opt --version)" >&2; exit 1; }
 wasm-opt "${wasm_opt_flags[@]}" "$raw" -o "$out"
 cargo run --locked --release -q -p stylus-check -- "$out"
 echo "wasm-opt: $(stat -c %s "$raw") B -> $(stat -c %s "$out") B uncompressed"

@@ -5,7 +5,8 @@
 # them into the entrypoint and trims about a fifth). Needs `cargo install twiggy`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CARGO_PROFILE_RELEASE_STRIP=false RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Clink-arg=-zstack-size=32768" \
+source scripts/wasm-env.sh
+CARGO_PROFILE_RELEASE_STRIP=false \
   cargo build -q --release --lib -p damm --target wasm32-unknown-unknown \
   -Z build-std=std,panic_abort --target-dir target/size-report
 twiggy top -n 100000 --format csv target/size-report/wasm32-unknown-unknown/release/damm.wasm | python3 -c '

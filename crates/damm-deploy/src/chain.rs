@@ -9,7 +9,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolInterface};
 
 use crate::config::MarketSpec;
-use crate::{fail, Error};
+use crate::Error;
 
 alloy_sol_types::sol!(
     #[sol(all_derives)]
@@ -73,16 +73,19 @@ pub struct ChainState {
     pub parameters: [U256; 7],
     /// LP shares outstanding; zero until the first deposit.
     pub total_supply: U256,
+    /// LP shares of the seed's recipient.
+    pub holder_shares: U256,
     /// Registered markets, by id.
     pub markets: Vec<MarketSpec>,
 }
 
 impl ChainState {
-    /// Reads the contract at `damm`.
+    /// Reads the contract at `damm`, with the LP shares of `holder` (the
+    /// seed's recipient).
     ///
     /// # Errors
     /// [`Error`] if a view fails, e.g. because `damm` is not the dAMM.
-    pub fn read(chain: &mut impl Chain, damm: Address) -> Result<Self, Error> {
+    pub fn read(chain: &mut impl Chain, damm: Address, holder: Address) -> Result<Self, Error> {
         let tokens = view(chain, damm, &IDamm::tokensCall {})?;
         let p = view(chain, damm, &IDamm::parametersCall {})?;
         let count = view(chain, damm, &IDamm::marketCountCall {})?._0;
@@ -98,9 +101,6 @@ impl ChainState {
                 fee_scale: m._6,
             });
         }
-        if markets.len() as u64 != count {
-            return fail("market count changed while reading");
-        }
         Ok(Self {
             tokens: (tokens._0, tokens._1),
             owner: view(chain, damm, &IDamm::ownerCall {})?._0,
@@ -115,6 +115,7 @@ impl ChainState {
                 p._6,
             ],
             total_supply: view(chain, damm, &IDamm::totalSupplyCall {})?._0,
+            holder_shares: view(chain, damm, &IDamm::balanceOfCall { account: holder })?._0,
             markets,
         })
     }

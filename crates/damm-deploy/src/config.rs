@@ -5,7 +5,8 @@
 //! ([`crate::plan`]) compares it with what a chain holds and sends only the
 //! difference, so a run that stopped half-way can simply be run again.
 //!
-//! Amounts are integers in the token's own units. Fractions (`hf_min`,
+//! Amounts are integers in the token's smallest unit (wei for an 18-decimal
+//! token). Fractions (`hf_min`,
 //! `weight`, …) are decimal strings read exactly into WADs: no floats.
 
 use std::path::Path;
@@ -37,9 +38,9 @@ pub struct Config {
 /// The first deposit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seed {
-    /// Most token0 to deposit (token units).
+    /// Most token0 to deposit (smallest units).
     pub amount0: U256,
-    /// Most token1 to deposit (token units).
+    /// Most token1 to deposit (smallest units).
     pub amount1: U256,
     /// Who gets the LP shares; the deploying key when `None`.
     pub recipient: Option<Address>,
@@ -289,7 +290,7 @@ fn address(field: &str, text: &str) -> Result<Address, Error> {
     Ok(address)
 }
 
-/// An integer amount in token units, in decimal.
+/// An integer amount in the token's smallest unit, in decimal.
 fn amount(field: &str, text: &str) -> Result<U256, Error> {
     let digits = text.replace('_', "");
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -306,13 +307,19 @@ fn amount(field: &str, text: &str) -> Result<U256, Error> {
 /// # use alloy_primitives::U256;
 /// assert_eq!(wad("x", "0.9"), Ok(U256::from(900_000_000_000_000_000u64)));
 /// assert_eq!(wad("x", "1"), Ok(U256::from(10u64).pow(U256::from(18))));
+/// assert_eq!(wad("x", "0.000_001"), Ok(U256::from(1_000_000_000_000u64)));
 /// assert!(wad("x", "0.1234567890123456789").is_err());
+/// assert!(wad("x", ".5").is_err());
 /// ```
 ///
 /// # Errors
 /// [`Error`] for anything but `digits[.digits]` with ≤ 18 decimals.
 pub fn wad(field: &str, text: &str) -> Result<U256, Error> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let plain = text.replace('_', "");
+    let (whole, fraction) = plain.split_once('.').unwrap_or((&plain, ""));
+    if whole.is_empty() {
+        return fail(format!("{field}: {text:?} is not a decimal like \"0.9\""));
+    }
     if fraction.len() > 18 {
         return fail(format!("{field}: {text:?} has more than 18 decimals"));
     }

@@ -87,6 +87,9 @@ enum Command {
         /// The tested WASM the deployed code must equal.
         #[arg(long, default_value = "target/stylus/damm.wasm")]
         wasm: PathBuf,
+        /// The tokens are the repo's test tokens: allows `[seed] mint`.
+        #[arg(long)]
+        test_tokens: bool,
         #[command(flatten)]
         key: KeyArgs,
     },
@@ -154,8 +157,9 @@ fn main() -> ExitCode {
             endpoint,
             contract,
             wasm,
+            test_tokens,
             key,
-        } => configure(&config, &endpoint, contract, &wasm, &key),
+        } => configure(&config, &endpoint, contract, &wasm, test_tokens, &key),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -197,7 +201,10 @@ fn dry_run(
         return fail("the WASM is not deployable");
     }
 
-    println!("\n== Transactions `cargo stylus deploy` sends, from {deployer} at nonce {nonce}");
+    println!(
+        "\n== What `cargo stylus deploy` sends, from {deployer} at nonce {nonce} (illustrative: \
+         its bytes carry a project hash, so sizes differ slightly)"
+    );
     let args = constructor_args(config.token0, config.token1, deployer);
     let init_data = [&stylus_constructorCall::SELECTOR[..], &args].concat();
     let program = match Layout::of(&wasm) {
@@ -238,10 +245,6 @@ fn dry_run(
         config.token0,
         config.token1,
         hex::encode(&init_data)
-    );
-    println!(
-        "   cargo-stylus adds a project-hash section before compressing, so its bytes differ \
-         from these in that section only."
     );
     write_hex(out, "constructor.calldata.hex", &init_data)?;
     write_hex(out, "deployer.calldata.hex", &deploy_call.abi_encode())?;
@@ -293,9 +296,15 @@ fn configure(
     endpoint: &str,
     damm: Address,
     wasm_path: &Path,
+    test_tokens: bool,
     key: &KeyArgs,
 ) -> Result<(), Error> {
     let config = Config::load(config_path)?;
+    if config.seed.as_ref().is_some_and(|s| s.mint) && !test_tokens {
+        return fail(
+            "[seed] mint = true is for the repo's test tokens only (deploy.sh --test-tokens)",
+        );
+    }
     let Some(key) = key.key()? else {
         return fail(format!("no key: set ${KEY_VAR} or --private-key-path"));
     };
@@ -310,8 +319,13 @@ fn configure(
         "the program at {damm} is the tested WASM ({})",
         wasm_path.display()
     );
-    let state = ChainState::read(&mut rpc, damm)?;
     let signer = rpc.signer();
+    let holder = config
+        .seed
+        .as_ref()
+        .and_then(|s| s.recipient)
+        .unwrap_or(signer);
+    let state = ChainState::read(&mut rpc, damm, holder)?;
     let steps = plan(&config, &state, damm, signer, rpc.timestamp()?)?;
     if steps.is_empty() {
         println!("nothing to do: the contract already matches the file");
@@ -335,7 +349,7 @@ fn configure(
             sent.gas_used
         );
     }
-    let state = ChainState::read(&mut rpc, damm)?;
+    let state = ChainState::read(&mut rpc, damm, holder)?;
     let left = plan(&config, &state, damm, signer, rpc.timestamp()?)?;
     if let Some(step) = left.first() {
         return fail(format!("after every call, still to do: {}", step.summary));

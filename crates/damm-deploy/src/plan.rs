@@ -88,12 +88,20 @@ pub fn plan(
             ));
         }
     }
-    if let Some(seed) = config
-        .seed
-        .as_ref()
-        .filter(|_| state.total_supply.is_zero())
-    {
-        steps.extend(seed_steps(seed, damm, signer, now)?);
+    if let Some(seed) = &config.seed {
+        let min_shares = first_deposit_shares(seed)?;
+        if state.total_supply.is_zero() {
+            steps.extend(seed_steps(seed, min_shares, damm, signer, now));
+        } else if state.holder_shares < min_shares {
+            // Someone else deposited first: markets registered now would
+            // start at their price.
+            return fail(format!(
+                "the pool was seeded by someone else: {} holds {} LP shares, fewer than the \
+                 seed's {min_shares}; check the pool's price before registering markets",
+                seed.recipient.unwrap_or(signer),
+                state.holder_shares
+            ));
+        }
     }
     if state.markets.len() > config.markets.len() {
         return fail(format!(
@@ -144,17 +152,22 @@ pub fn plan(
     Ok(steps)
 }
 
-fn seed_steps(
-    seed: &crate::config::Seed,
-    damm: Address,
-    signer: Address,
-    now: u64,
-) -> Result<Vec<Step>, Error> {
-    let min_shares = damm_math::lp::mint_first(seed.amount0, seed.amount1).map_err(|e| {
+/// What a first deposit of the seed mints.
+fn first_deposit_shares(seed: &crate::config::Seed) -> Result<U256, Error> {
+    damm_math::lp::mint_first(seed.amount0, seed.amount1).map_err(|e| {
         Error(format!(
             "seed: {e:?}: the amounts are too small for a first deposit"
         ))
-    })?;
+    })
+}
+
+fn seed_steps(
+    seed: &crate::config::Seed,
+    min_shares: U256,
+    damm: Address,
+    signer: Address,
+    now: u64,
+) -> Vec<Step> {
     let tokens = [
         (Target::Token0, seed.amount0),
         (Target::Token1, seed.amount1),
@@ -194,7 +207,7 @@ fn seed_steps(
             deadline: U256::from(now.saturating_add(DEADLINE_SECONDS)),
         },
     ));
-    Ok(steps)
+    steps
 }
 
 /// A market in words: curve, parameters, weight, fee scale, operator.
@@ -258,6 +271,7 @@ mod tests {
             pending_owner: Address::ZERO,
             parameters,
             total_supply: U256::ZERO,
+            holder_shares: U256::ZERO,
             markets: vec![],
         }
     }
@@ -302,6 +316,7 @@ mod tests {
         let mut state = fresh();
         state.parameters[0] = U256::from(7);
         state.total_supply = U256::from(20_000);
+        state.holder_shares = U256::from(19_000);
         state.markets = vec![market(1)];
         let steps = plan(&config(), &state, DAMM, SIGNER, 0).unwrap();
         assert_eq!(summaries(&steps), ["registerMarket", "transferOwnership"]);
@@ -339,11 +354,16 @@ mod tests {
         extra_market.markets = vec![market(1), market(2), market(3)];
         let mut not_owner = fresh();
         not_owner.owner = SAFE;
+        // A first deposit by someone else: the seed's recipient holds too little.
+        let mut seeded_by_another = fresh();
+        seeded_by_another.total_supply = U256::from(5_000);
+        seeded_by_another.holder_shares = U256::from(18_999);
         for (state, expected) in [
             (other_tokens, "the contract's tokens"),
             (other_market, "market 0 on chain"),
             (extra_market, "has 3 markets"),
             (not_owner, "the signer is"),
+            (seeded_by_another, "seeded by someone else"),
         ] {
             let error = plan(&config(), &state, DAMM, SIGNER, 0).unwrap_err();
             assert!(error.0.contains(expected), "{expected:?} not in {error}");

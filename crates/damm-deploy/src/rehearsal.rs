@@ -93,7 +93,12 @@ pub fn rehearse(
         }
     }
     let now = world.block().timestamp;
-    let state = ChainState::read(&mut world, damm)?;
+    let holder = config
+        .seed
+        .as_ref()
+        .and_then(|s| s.recipient)
+        .unwrap_or(deployer);
+    let state = ChainState::read(&mut world, damm, holder)?;
     let mut steps = Vec::new();
     for step in plan(&config, &state, damm, deployer, now)? {
         let to = match step.target {
@@ -111,7 +116,7 @@ pub fn rehearse(
         }
         steps.push((step, outcome.gas_used));
     }
-    let state = ChainState::read(&mut world, damm)?;
+    let state = ChainState::read(&mut world, damm, holder)?;
     let left = plan(&config, &state, damm, deployer, now)?;
     if let Some(step) = left.first() {
         return fail(format!(

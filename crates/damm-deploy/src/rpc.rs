@@ -14,6 +14,9 @@ use alloy_signer_local::PrivateKeySigner;
 use crate::chain::{describe_revert, Chain};
 use crate::{fail, Error};
 
+/// How long to wait for a sent call's receipt.
+const RECEIPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// A chain reached over JSON-RPC, with the key that signs.
 pub struct Rpc {
     runtime: tokio::runtime::Runtime,
@@ -129,6 +132,7 @@ impl Rpc {
                 .await
                 .map_err(|e| transport("eth_sendRawTransaction", e))?;
             let receipt = pending
+                .with_timeout(Some(RECEIPT_TIMEOUT))
                 .get_receipt()
                 .await
                 .map_err(|e| transport("waiting for the receipt", e))?;

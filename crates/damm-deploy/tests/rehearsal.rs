@@ -105,7 +105,7 @@ fn the_contract_refuses_a_bad_file_before_anything_is_sent() {
 }
 
 #[test]
-fn a_first_deposit_slipped_in_at_another_price_makes_the_seed_revert() {
+fn a_first_deposit_slipped_in_at_another_price_stops_the_seed_and_the_markets() {
     let (damm_wasm, token_wasm) = wasms();
     let mut world = World::new();
     let attacker = world.eoa("attacker");
@@ -129,7 +129,7 @@ fn a_first_deposit_slipped_in_at_another_price_makes_the_seed_revert() {
     let now = world.block().timestamp;
     let steps = plan(
         &config,
-        &ChainState::read(&mut world, damm).unwrap(),
+        &ChainState::read(&mut world, damm, DEPLOYER).unwrap(),
         damm,
         DEPLOYER,
         now,
@@ -180,6 +180,10 @@ fn a_first_deposit_slipped_in_at_another_price_makes_the_seed_revert() {
             // Nothing moved: the seed is still the deployer's.
             assert_eq!((balance(&mut world, t0), balance(&mut world, t1)), before);
             assert_eq!(before, (e18(100), e18(178_000)));
+            // Run again, the deployment must not register markets at that price.
+            let state = ChainState::read(&mut world, damm, DEPLOYER).unwrap();
+            let error = plan(&config, &state, damm, DEPLOYER, now).unwrap_err();
+            assert!(error.0.contains("seeded by someone else"), "{error}");
             return;
         }
         assert!(outcome.is_success(), "{}", step.summary);

@@ -68,15 +68,6 @@ impl Layout {
             uncompressed: u32::try_from(wasm.len()).unwrap_or(u32::MAX),
         }
     }
-
-    /// Contracts created to deploy it: 1, or the fragments plus the root.
-    #[must_use]
-    pub fn contracts(&self) -> usize {
-        match self {
-            Self::Single(_) => 1,
-            Self::Fragments { fragments, .. } => fragments.len() + 1,
-        }
-    }
 }
 
 /// A fragmented program's root code.
@@ -121,7 +112,8 @@ pub enum DecodeError {
     BadFragments,
     /// Fetching a fragment's code failed.
     Fetch(String),
-    /// The brotli stream is corrupt, or its size differs from the root's.
+    /// The brotli stream is corrupt, larger than the chain allows, or its
+    /// size differs from the root's.
     BadCompression,
 }
 
@@ -131,7 +123,7 @@ impl std::fmt::Display for DecodeError {
             Self::NotStylus => f.write_str("the code is not a Stylus program"),
             Self::BadFragments => f.write_str("the root's fragments are malformed"),
             Self::Fetch(e) => write!(f, "could not read a fragment: {e}"),
-            Self::BadCompression => f.write_str("the compressed program is corrupt"),
+            Self::BadCompression => f.write_str("the compressed program is corrupt or too large"),
         }
     }
 }
@@ -172,10 +164,18 @@ pub fn decode(
     decompress(&compressed, Some(size as usize))
 }
 
+/// Decompresses at most one byte past the chain's `MaxWasmSize`, so code
+/// from an untrusted address cannot expand without bound.
 fn decompress(compressed: &[u8], size: Option<usize>) -> Result<Vec<u8>, DecodeError> {
+    use std::io::Read;
     let mut wasm = Vec::new();
-    brotli::BrotliDecompress(&mut &compressed[..], &mut wasm)
+    brotli::Decompressor::new(compressed, 4096)
+        .take(crate::MAX_WASM_BYTES as u64 + 1)
+        .read_to_end(&mut wasm)
         .map_err(|_| DecodeError::BadCompression)?;
+    if wasm.len() > crate::MAX_WASM_BYTES {
+        return Err(DecodeError::BadCompression);
+    }
     match size {
         Some(size) if size != wasm.len() => Err(DecodeError::BadCompression),
         _ => Ok(wasm),
@@ -252,7 +252,6 @@ mod tests {
         assert_eq!(*uncompressed, 60_000);
         // Noise does not compress: 60,000+ bytes in chunks of 24,573.
         assert_eq!(fragments.len(), 3);
-        assert_eq!(layout.contracts(), 4);
         assert!(fragments[..2].iter().all(|f| f.len() == FRAGMENT_BYTES));
         assert!(fragments.iter().all(|f| f[..3] == FRAGMENT_PREFIX));
         let addresses = [[1u8; 20], [2; 20], [3; 20]];
