@@ -69,7 +69,6 @@ if [ "$dry_run" = 1 ]; then
   exit 0
 fi
 
-
 # Runs `cargo stylus deploy` and prints the address it deployed.
 stylus_deploy() {
   case $(cargo-stylus stylus --version 2>/dev/null) in

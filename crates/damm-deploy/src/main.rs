@@ -332,11 +332,7 @@ fn configure(
         return Ok(());
     }
     for (i, step) in steps.iter().enumerate() {
-        let to = match step.target {
-            Target::Damm => damm,
-            Target::Token0 => config.token0,
-            Target::Token1 => config.token1,
-        };
+        let to = step.target.address(damm, (config.token0, config.token1));
         let sent = rpc
             .send(to, step.calldata.clone())
             .map_err(|e| Error(format!("{}: {e}", step.summary)))?;

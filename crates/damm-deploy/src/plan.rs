@@ -31,6 +31,18 @@ pub enum Target {
     Token1,
 }
 
+impl Target {
+    /// Its address, given the dAMM's and the two tokens'.
+    #[must_use]
+    pub fn address(self, damm: Address, tokens: (Address, Address)) -> Address {
+        match self {
+            Self::Damm => damm,
+            Self::Token0 => tokens.0,
+            Self::Token1 => tokens.1,
+        }
+    }
+}
+
 /// One transaction to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {

@@ -14,7 +14,7 @@ use stylus_runtime::{Deployment, World};
 
 use crate::chain::{describe_revert, Chain, ChainState, IToken};
 use crate::config::Config;
-use crate::plan::{plan, Step, Target};
+use crate::plan::{plan, Step};
 use crate::{fail, Error};
 
 /// The constructor's arguments, ABI-encoded without a selector (cargo-stylus
@@ -101,11 +101,7 @@ pub fn rehearse(
     let state = ChainState::read(&mut world, damm, holder)?;
     let mut steps = Vec::new();
     for step in plan(&config, &state, damm, deployer, now)? {
-        let to = match step.target {
-            Target::Damm => damm,
-            Target::Token0 => tokens[0],
-            Target::Token1 => tokens[1],
-        };
+        let to = step.target.address(damm, (tokens[0], tokens[1]));
         let outcome = world.call(deployer, to, &step.calldata);
         if !outcome.is_success() {
             return fail(format!(

@@ -6,7 +6,7 @@ use alloy_primitives::{address, Address, U256};
 use alloy_sol_types::SolCall;
 use damm_deploy::chain::{describe_revert, ChainState, IDamm, IToken};
 use damm_deploy::config::Config;
-use damm_deploy::plan::{plan, Target};
+use damm_deploy::plan::plan;
 use damm_deploy::rehearsal::{constructor_args, rehearse};
 use stylus_runtime::{artifacts, World};
 
@@ -167,11 +167,7 @@ fn a_first_deposit_slipped_in_at_another_price_stops_the_seed_and_the_markets() 
         U256::from_be_slice(&out.output)
     };
     for step in &steps {
-        let to = match step.target {
-            Target::Damm => damm,
-            Target::Token0 => t0,
-            Target::Token1 => t1,
-        };
+        let to = step.target.address(damm, (t0, t1));
         let before = (balance(&mut world, t0), balance(&mut world, t1));
         let outcome = world.call(DEPLOYER, to, &step.calldata);
         if step.summary.starts_with("deposit") {
