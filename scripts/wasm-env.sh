@@ -5,8 +5,14 @@
 # - a 32 KiB stack instead of rustc's 1 MiB (what cargo-stylus's templates
 #   use): every call starts with 2 wasm pages instead of 17, about 15,000
 #   gas of memory less per transaction.
+# - target-cpu=mvp plus mutable globals, sign extension and saturating
+#   float-to-int: the features Nitro's parser enables that rustc's default
+#   CPU also uses, without bulk memory, multi-value or reference types. With
+#   bulk memory on, Binaryen 108 writes a DataCount section, and Nitro's
+#   parser refuses any section outside its list (docs/stylus.md); without
+#   it, std (rebuilt by build-std) copies with loops instead of memory.copy.
 # Set for the wasm32 target only: cargo-stylus also builds the host binary
 # that prints the constructor, which must keep the host's panic strategy.
 # RUSTFLAGS would take precedence over them, so it is cleared.
 unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Clink-arg=-zstack-size=32768"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Clink-arg=-zstack-size=32768 -Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals,+sign-ext,+nontrapping-fptoint"

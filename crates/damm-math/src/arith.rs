@@ -107,6 +107,13 @@ pub fn mul_cmp(a: U256, b: U256, c: U256, d: U256) -> Ordering {
 /// This is the crate's only division. Errors: [`MathError::DivisionByZero`]
 /// when `d == 0`, [`MathError::Overflow`] when the quotient exceeds `U256`.
 ///
+/// When `a·b` fits 256 bits (almost every call: amounts times WADs) this is
+/// one 256-bit division. Otherwise the remainder `r` comes from one 512-bit
+/// `mulmod`, and the quotient of the exactly divisible `a·b − r` is its low
+/// word (after dividing out `d`'s factors of two) times the inverse of `d`'s
+/// odd part modulo `2^256`. The primitives are [`primitive`]'s, with the
+/// EVM's semantics: Stylus's math host calls in the contract, ruint natively.
+///
 /// ```
 /// # use damm_math::{arith::{mul_div, Rounding}, U256};
 /// let (a, b, d) = (U256::MAX, U256::from(3), U256::from(6));
@@ -118,17 +125,69 @@ pub fn mul_div(a: U256, b: U256, d: U256, rounding: Rounding) -> Result<U256> {
     if d.is_zero() {
         return Err(MathError::DivisionByZero);
     }
-    let mut quotient = wide_limbs(a, b);
-    let mut remainder = *d.as_limbs();
-    long_division(&mut quotient, &mut remainder);
-    if quotient[4..].iter().any(|&limb| limb != 0) {
-        return Err(MathError::Overflow);
-    }
-    let floor = U256::from_limbs([quotient[0], quotient[1], quotient[2], quotient[3]]);
+    let (low, high) = wide_words(a, b);
+    let (floor, exact) = if high.is_zero() {
+        let floor = primitive::div(low, d);
+        // The remainder only matters when rounding up.
+        (
+            floor,
+            rounding == Rounding::Down || primitive::rem(low, d).is_zero(),
+        )
+    } else {
+        // The quotient fits 256 bits exactly when the high word is below d.
+        if high >= d {
+            return Err(MathError::Overflow);
+        }
+        let remainder = primitive::mul_mod(a, b, d);
+        let (low, borrow) = low.overflowing_sub(remainder);
+        let high = high.wrapping_sub(U256::from(u8::from(borrow)));
+        (exact_quotient(high, low, d), remainder.is_zero())
+    };
     match rounding {
-        Rounding::Up if remainder != [0; 4] => add(floor, U256::from(1)),
+        Rounding::Up if !exact => add(floor, U256::from(1)),
         _ => Ok(floor),
     }
+}
+
+/// `a·b` as its low and high 256-bit words.
+fn wide_words(a: U256, b: U256) -> (U256, U256) {
+    let limbs = wide_limbs(a, b);
+    (
+        U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]),
+        U256::from_limbs([limbs[4], limbs[5], limbs[6], limbs[7]]),
+    )
+}
+
+/// `(high·2^256 + low) / d` for a nonzero `d` that divides it exactly, with
+/// `high < d` so that the quotient fits 256 bits.
+///
+/// With `d = o·2^k` for an odd `o`, the quotient is `(n / 2^k)·o⁻¹ mod 2^256`:
+/// an exact quotient below `2^256` is its own residue.
+fn exact_quotient(high: U256, low: U256, d: U256) -> U256 {
+    let twos = d.trailing_zeros();
+    let odd = d >> twos;
+    let shifted = if twos == 0 {
+        low
+    } else {
+        (low >> twos) | (high << (256 - twos))
+    };
+    shifted.wrapping_mul(inverse_mod_2_256(odd))
+}
+
+/// The inverse of an odd `o` modulo `2^256` by Newton's iteration
+/// `x ← x·(2 − o·x)`, which doubles the correct low bits: from the 5 bits of
+/// `3o XOR 2` to 80 in 64-bit words, then to 128 and 256.
+fn inverse_mod_2_256(odd: U256) -> U256 {
+    let o = odd.as_limbs()[0];
+    let mut x = o.wrapping_mul(3) ^ 2;
+    for _ in 0..4 {
+        x = x.wrapping_mul(2u64.wrapping_sub(o.wrapping_mul(x)));
+    }
+    let mut x = U256::from(x);
+    for _ in 0..2 {
+        x = x.wrapping_mul(U256::from(2).wrapping_sub(odd.wrapping_mul(x)));
+    }
+    x
 }
 
 /// `a / d`, rounded as asked (a [`mul_div`] by one).
@@ -143,43 +202,116 @@ pub fn div(a: U256, d: U256, rounding: Rounding) -> Result<U256> {
     mul_div(a, U256::from(1), d, rounding)
 }
 
-/// The single long-division routine: the quotient replaces `numerator`, the
-/// remainder replaces `divisor`. The divisor is nonzero (checked by the caller).
+/// The division primitives, with the EVM's semantics for a nonzero divisor:
+/// `DIV`, `MOD` and `MULMOD` (exact over the 512-bit product).
 ///
-/// Natively this is ruint's fast division. In the contract's WASM it is
-/// [`shift_subtract_division`]: about a tenth of the code, for a few gas more
-/// per division. Both compute the exact quotient and remainder; a proptest
-/// checks that they agree.
-#[inline(never)]
-fn long_division(numerator: &mut [u64; 8], divisor: &mut [u64; 4]) {
-    #[cfg(target_arch = "wasm32")]
-    shift_subtract_division(numerator, divisor);
-    #[cfg(not(target_arch = "wasm32"))]
-    algorithms::div::div(numerator, divisor);
-}
+/// In the contract (`wasm32` with the `stylus` feature) they are Stylus's
+/// `math_div`, `math_mod` and `math_mul_mod` host calls, a few gas each where
+/// a 512-bit division in WASM costs thousands; everywhere else ruint's. The
+/// feature changes only the cost, never a result: each computes the one
+/// exact answer (the runtime's tests check its host calls against ruint).
+pub mod primitive {
+    use crate::U256;
 
-/// Binary long division of a 512-bit numerator by a nonzero 256-bit divisor,
-/// one quotient bit per step from the numerator's top set bit.
-#[cfg(any(target_arch = "wasm32", test))]
-fn shift_subtract_division(numerator: &mut [u64; 8], divisor: &mut [u64; 4]) {
-    let d = U256::from_limbs(*divisor);
-    let n = U512::from_limbs(*numerator);
-    let (mut remainder, mut quotient) = (U256::ZERO, [0u64; 8]);
-    for bit in (0..n.bit_len()).rev() {
-        // The remainder is below d, so shifting it loses at most one top bit,
-        // which means the shifted value exceeds d.
-        let carry = remainder.bit(255);
-        remainder = (remainder << 1) | U256::from(u8::from(n.bit(bit)));
-        if carry || remainder >= d {
-            remainder = remainder.wrapping_sub(d);
-            quotient[bit / 64] |= 1 << (bit % 64);
+    #[cfg(all(target_arch = "wasm32", feature = "stylus"))]
+    #[allow(unsafe_code)]
+    mod host {
+        use crate::U256;
+
+        #[link(wasm_import_module = "vm_hooks")]
+        extern "C" {
+            fn math_div(value: *mut u8, divisor: *const u8);
+            fn math_mod(value: *mut u8, modulus: *const u8);
+            fn math_mul_mod(value: *mut u8, multiplier: *const u8, modulus: *const u8);
+        }
+
+        pub(super) fn div(n: U256, d: U256) -> U256 {
+            let (mut value, divisor) = (n.to_be_bytes::<32>(), d.to_be_bytes::<32>());
+            // SAFETY: both point to 32-byte words that outlive the call.
+            unsafe { math_div(value.as_mut_ptr(), divisor.as_ptr()) };
+            U256::from_be_bytes(value)
+        }
+
+        pub(super) fn rem(n: U256, d: U256) -> U256 {
+            let (mut value, modulus) = (n.to_be_bytes::<32>(), d.to_be_bytes::<32>());
+            // SAFETY: as in `div`.
+            unsafe { math_mod(value.as_mut_ptr(), modulus.as_ptr()) };
+            U256::from_be_bytes(value)
+        }
+
+        pub(super) fn mul_mod(a: U256, b: U256, d: U256) -> U256 {
+            let mut value = a.to_be_bytes::<32>();
+            let (multiplier, modulus) = (b.to_be_bytes::<32>(), d.to_be_bytes::<32>());
+            // SAFETY: as in `div`.
+            unsafe { math_mul_mod(value.as_mut_ptr(), multiplier.as_ptr(), modulus.as_ptr()) };
+            U256::from_be_bytes(value)
         }
     }
-    *numerator = quotient;
-    *divisor = *remainder.as_limbs();
+
+    #[cfg(all(target_arch = "wasm32", feature = "stylus"))]
+    use host as backend;
+
+    #[cfg(not(all(target_arch = "wasm32", feature = "stylus")))]
+    mod backend {
+        use crate::U256;
+
+        pub(super) fn div(n: U256, d: U256) -> U256 {
+            n.wrapping_div(d)
+        }
+
+        pub(super) fn rem(n: U256, d: U256) -> U256 {
+            n.wrapping_rem(d)
+        }
+
+        pub(super) fn mul_mod(a: U256, b: U256, d: U256) -> U256 {
+            a.mul_mod(b, d)
+        }
+    }
+
+    /// `⌊n / d⌋` for a nonzero `d`.
+    ///
+    /// ```
+    /// # use damm_math::{arith::primitive, U256};
+    /// assert_eq!(primitive::div(U256::from(7), U256::from(2)), U256::from(3));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn div(n: U256, d: U256) -> U256 {
+        backend::div(n, d)
+    }
+
+    /// `n mod d` for a nonzero `d`.
+    ///
+    /// ```
+    /// # use damm_math::{arith::primitive, U256};
+    /// assert_eq!(primitive::rem(U256::from(7), U256::from(2)), U256::from(1));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn rem(n: U256, d: U256) -> U256 {
+        backend::rem(n, d)
+    }
+
+    /// `a·b mod d` over the exact 512-bit product, for a nonzero `d`.
+    ///
+    /// ```
+    /// # use damm_math::{arith::primitive, U256};
+    /// // 2^256 ≡ 2 (mod 7), so MAX ≡ 1 and MAX² ≡ 1.
+    /// assert_eq!(primitive::mul_mod(U256::MAX, U256::MAX, U256::from(7)), U256::from(1));
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn mul_mod(a: U256, b: U256, d: U256) -> U256 {
+        backend::mul_mod(a, b, d)
+    }
 }
 
-/// `⌊√n⌋`, by Newton's method from a power of two above the root.
+/// `⌊√n⌋`, by Newton's method from just above the root.
+///
+/// The seed is `(r + 1)·2^(s/2)`, where `r = ⌊√t⌋` of the top bits `t` of
+/// `n` (`n` shifted right by an even `s` to fit 63 bits), found in 64-bit
+/// words. It is never below `√n` and within `1 + 2^-30` of it, so three
+/// 256-bit steps finish where a power-of-two seed needs about seven.
 ///
 /// ```
 /// # use damm_math::{arith::isqrt, U256};
@@ -193,15 +325,29 @@ pub fn isqrt(n: U256) -> U256 {
     if n < U256::from(2) {
         return n;
     }
-    let bits = 256 - n.leading_zeros();
-    // 2^ceil(bits/2) is at least √n, so the iteration decreases monotonically.
-    let mut x = U256::from(1) << bits.div_ceil(2);
+    let shift = n.bit_len().saturating_sub(63) & !1;
+    let top = (n >> shift).as_limbs()[0];
+    // (r + 1)² > top = ⌊n / 2^s⌋, so (r + 1)·2^(s/2) > √n.
+    let mut x = U256::from(isqrt_u64(top) + 1) << (shift / 2);
     loop {
-        // x ≥ 1, so the division cannot fail; `unwrap_or(x)` only ends the loop.
-        let next = match div(n, x, Rounding::Down).and_then(|q| add(x, q)) {
-            Ok(sum) => sum >> 1,
-            Err(_) => x,
-        };
+        // x ≤ 2^128 + 2^98 and n/x < 2^256 / x, so the sum cannot overflow;
+        // x ≥ 1 throughout, so the division is defined.
+        let next = x.saturating_add(primitive::div(n, x)) >> 1;
+        if next >= x {
+            return x;
+        }
+        x = next;
+    }
+}
+
+/// `⌊√t⌋` for `t < 2^63`, by the same decreasing iteration in 64 bits.
+fn isqrt_u64(t: u64) -> u64 {
+    if t < 2 {
+        return t;
+    }
+    let mut x = 1u64 << (64 - t.leading_zeros()).div_ceil(2);
+    loop {
+        let next = (x + t / x) >> 1;
         if next >= x {
             return x;
         }
@@ -266,28 +412,100 @@ mod tests {
 
     use super::*;
 
-    fn limbs256() -> impl Strategy<Value = [u64; 4]> {
-        // Mix full-width and short values, so both long and short divisors occur.
+    fn u256() -> impl Strategy<Value = U256> {
+        // Full-width, short and power-of-two-heavy values, so long and short
+        // divisors, exact and inexact quotients and every shift all occur.
         prop_oneof![
-            any::<[u64; 4]>(),
-            any::<u64>().prop_map(|v| [v, 0, 0, 0]),
-            any::<[u64; 2]>().prop_map(|v| [v[0], v[1], 0, 0])
+            any::<[u64; 4]>().prop_map(U256::from_limbs),
+            any::<u64>().prop_map(U256::from),
+            any::<u128>().prop_map(U256::from),
+            (any::<u64>(), 0usize..256).prop_map(|(v, s)| U256::from(v) << s),
         ]
+    }
+
+    /// The reference: ruint's own 512-bit division of the exact product.
+    fn reference(a: U256, b: U256, d: U256) -> (U512, U512) {
+        wide_mul(a, b).div_rem(U512::from(d))
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(10_000))]
 
-        /// The WASM's compact division and ruint's agree on every input.
+        /// `mul_div` is the exact floor or ceiling of `a·b/d`, or an overflow
+        /// exactly when that does not fit 256 bits.
         #[test]
-        fn the_compact_division_equals_ruints(a in limbs256(), b in limbs256(), d in limbs256()) {
-            prop_assume!(d != [0; 4]);
-            let product = wide_limbs(U256::from_limbs(a), U256::from_limbs(b));
-            let (mut fast_q, mut fast_r) = (product, d);
-            algorithms::div::div(&mut fast_q, &mut fast_r);
-            let (mut small_q, mut small_r) = (product, d);
-            shift_subtract_division(&mut small_q, &mut small_r);
-            prop_assert_eq!((small_q, small_r), (fast_q, fast_r));
+        fn mul_div_is_the_exact_quotient(a in u256(), b in u256(), d in u256()) {
+            prop_assume!(!d.is_zero());
+            let (q, r) = reference(a, b, d);
+            let floor = mul_div(a, b, d, Rounding::Down);
+            let ceil = mul_div(a, b, d, Rounding::Up);
+            if q > U512::from(U256::MAX) {
+                prop_assert_eq!(floor, Err(MathError::Overflow));
+            } else {
+                let q = U256::from(q);
+                prop_assert_eq!(floor, Ok(q));
+                let up = if r.is_zero() { Ok(q) } else { q.checked_add(U256::from(1)).ok_or(MathError::Overflow) };
+                prop_assert_eq!(ceil, up);
+            }
         }
+
+        /// The inverse modulo 2^256 of every odd number.
+        #[test]
+        fn the_inverse_is_exact(o in u256()) {
+            let odd = o | U256::from(1);
+            prop_assert_eq!(odd.wrapping_mul(inverse_mod_2_256(odd)), U256::from(1));
+        }
+
+        /// `isqrt(n)` is the r with r² ≤ n < (r+1)².
+        #[test]
+        fn isqrt_is_the_floor_root(n in u256()) {
+            let r = U512::from(isqrt(n));
+            let n = U512::from(n);
+            prop_assert!(r * r <= n);
+            prop_assert!((r + U512::from(1)) * (r + U512::from(1)) > n);
+        }
+    }
+
+    #[test]
+    fn isqrt_at_the_edges() {
+        for k in 0..256 {
+            let p: U256 = U256::from(1) << k;
+            for n in [p, p - U256::from(1), p.saturating_add(U256::from(1))] {
+                let r = U512::from(isqrt(n));
+                assert!(r * r <= U512::from(n), "{n}");
+                assert!(
+                    (r + U512::from(1)) * (r + U512::from(1)) > U512::from(n),
+                    "{n}"
+                );
+            }
+        }
+        let square = U256::from(u128::MAX) * U256::from(u128::MAX);
+        assert_eq!(isqrt(square), U256::from(u128::MAX));
+        assert_eq!(isqrt(square - U256::from(1)), U256::from(u128::MAX - 1));
+    }
+
+    #[test]
+    fn mul_div_at_the_edges() {
+        let max = U256::MAX;
+        assert_eq!(mul_div(max, max, max, Rounding::Up), Ok(max));
+        assert_eq!(
+            mul_div(max, max - U256::from(1), max, Rounding::Down),
+            Ok(max - U256::from(1))
+        );
+        assert_eq!(
+            mul_div(max, U256::from(2), max, Rounding::Down),
+            Ok(U256::from(2))
+        );
+        assert_eq!(
+            mul_div(max, U256::from(2), U256::from(1), Rounding::Down),
+            Err(MathError::Overflow)
+        );
+        // d = 2^255: every factor of two divided out.
+        let top = U256::from(1) << 255;
+        assert_eq!(mul_div(max, top, top, Rounding::Down), Ok(max));
+        assert_eq!(
+            mul_div(U256::from(3), U256::from(1), U256::from(0), Rounding::Down),
+            Err(MathError::DivisionByZero)
+        );
     }
 }

@@ -9,6 +9,9 @@
 //!   returns [`Result`] with a [`MathError`].
 //! - Amounts are [`U256`] (alloy-primitives' `ruint::Uint<256, 4>`), ratios WAD.
 //! - Rounding always favours the pool; each function says which way it goes.
+//! - Feature `stylus` (the contract's): in a `wasm32` build, divisions use
+//!   Stylus's math host calls ([`arith::primitive`]). It changes gas, never a
+//!   result.
 //!
 //! Map of the crate, by SPEC section:
 //! - [`arith`]: checked arithmetic, the one 512-bit `mul_div`, `isqrt`, WAD.
@@ -21,7 +24,9 @@
 //! - [`ltamm`] (§11): the low-toxicity quoting engine for `External` markets.
 //! - [`orchestrator`] (§12): pending nets, security buffer, quote checks.
 #![no_std]
-#![forbid(unsafe_code)]
+// The one exception: the `stylus` feature's math host calls
+// (`arith::primitive`), three `extern` calls on 32-byte words.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 extern crate alloc;

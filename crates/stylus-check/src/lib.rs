@@ -1,37 +1,74 @@
-//! Offline check that a WASM file is a deployable Arbitrum Stylus contract.
+//! Offline check that a WASM file would activate on Arbitrum Stylus.
 //!
-//! Before any node sees the code, this validates what the chain's validator
-//! would (`../shared/STYLUS.md`):
-//! - **features**: exactly what Stylus accepts (MVP plus mutable globals,
-//!   saturating float-to-int, sign extension, bulk memory). Multi-value is
-//!   refused, since ArbOS 61 removes it; reference types, SIMD, threads,
-//!   tail calls, multi-memory, exceptions and memory64 are refused too;
-//! - **shape**: one memory, an export `user_entrypoint: (i32) -> i32`, no
-//!   start function, at most 4096 functions and 348 locals per function,
-//!   imports only from `vm_hooks`;
-//! - **size**: brotli (quality 11, window 22, as cargo-stylus) at most 96 KiB,
-//!   uncompressed at most 128 KiB (ArbOS 60+ fragmented deployment), reported
-//!   with the number of 24 KiB fragments; one fragment deploys on every chain.
+//! Activation (`ArbWasm.activateProgram`) runs Nitro's own parser and
+//! instrumenter, `Module::activate` in `crates/prover/src/programs/mod.rs`.
+//! This crate mirrors what that code refuses, rule by rule, each rule citing
+//! the Nitro source it follows (nitro `6dce8d1`, 2026-04; `docs/stylus.md`
+//! lists them all):
+//! - **sections** ([`rules`]): only Nitro's list; a DataCount section, a
+//!   tag section or an unknown id is refused;
+//! - **features**: Nitro's `WasmFeatures`, with multi-value only before
+//!   ArbOS 60; float arithmetic and the bulk-memory operations besides
+//!   `memory.copy` and `memory.fill` are refused at lowering;
+//! - **imports**: functions from `vm_hooks` only, each one the host has,
+//!   with its exact signature ([`hostio`]);
+//! - **shape**: one memory exported as `memory` within the page limit, the
+//!   `user_entrypoint: (i32) -> i32` export, no start function, reserved
+//!   names, constant initialisers and in-bounds segments;
+//! - **limits**: every count `parse_user` checks;
+//! - **cost**: the init costs activation predicts ([`cost`]), which must
+//!   fit a `u16`;
+//! - **size**: the decompressed size under `MaxWasmSize`, and the brotli
+//!   bytes (quality 11, window 22, as cargo-stylus) in one contract before
+//!   ArbOS 60 or at most `MaxFragmentCount` fragments from it.
+//!
+//! What it does not mirror: the depth checker's per-function frame bound
+//! (10,240 words, 4,096 live values), which needs Nitro's stack model;
+//! Rust's output stays far below it.
 
 use std::fmt;
 
 pub mod code;
+pub mod cost;
+pub mod hostio;
+mod rules;
 
-use wasmparser::{
-    CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator,
-    WasmFeatures,
-};
+pub use cost::{InitCost, Shape};
+pub use rules::ends_basic_block;
 
-/// One fragment: what every Stylus chain accepts in one piece.
+/// One fragment: what every Stylus chain accepts in one contract.
 pub const FRAGMENT_BYTES: usize = 24 * 1024;
-/// The most compressed code ArbOS 60+ deploys, as fragments.
-pub const MAX_COMPRESSED_BYTES: usize = 96 * 1024;
-/// The chain's `MaxWasmSize` for the uncompressed module.
+/// `MaxWasmSize`: the most a program may decompress to (`params.go`).
 pub const MAX_WASM_BYTES: usize = 128 * 1024;
-/// Functions allowed in one module.
-pub const MAX_FUNCTIONS: u32 = 4096;
-/// Locals allowed in one function (parameters included).
-pub const MAX_LOCALS: u32 = 348;
+/// `MaxFragmentCount` as ArbOS 60 sets it (`params.go`); the chain owner
+/// may raise it.
+pub const MAX_FRAGMENTS: usize = 2;
+/// ArbOS 60 (`ArbosVersion_StylusContractLimit`): fragmented programs, and
+/// no multi-value (`ARBOS_VERSION_STYLUS_NO_MULTI_VALUE`).
+pub const ARBOS_60: u64 = 60;
+
+/// The chain a module is checked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// The ArbOS version at activation.
+    pub arbos: u64,
+    /// `MaxFragmentCount`, from ArbOS 60.
+    pub max_fragments: usize,
+    /// Pages already open in the activating transaction (usually none),
+    /// which lower the page limit.
+    pub pages_open: u32,
+}
+
+impl Default for Chain {
+    /// ArbOS 60 with its defaults.
+    fn default() -> Self {
+        Self {
+            arbos: ARBOS_60,
+            max_fragments: MAX_FRAGMENTS,
+            pages_open: 0,
+        }
+    }
+}
 
 /// What a checked module measured.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +77,14 @@ pub struct Report {
     pub raw_bytes: usize,
     /// Brotli-compressed bytes (quality 11, window 22).
     pub compressed_bytes: usize,
-    /// Functions, imported and defined.
+    /// Functions defined in the module.
     pub functions: u32,
-    /// Every rule the module breaks; empty if it is deployable.
+    /// The init costs activation would record.
+    pub init: InitCost,
+    /// The chain it was checked for.
+    pub chain: Chain,
+    /// Every rule the module breaks, with Nitro's reason; empty if it
+    /// would activate.
     pub violations: Vec<String>,
 }
 
@@ -51,18 +93,21 @@ impl Report {
     /// fragments of [`code::Layout`] (each loses 3 bytes to its prefix).
     #[must_use]
     pub fn fragments(&self) -> usize {
-        if self.compressed_bytes + code::EOF_PREFIX.len() <= FRAGMENT_BYTES {
-            1
-        } else {
-            self.compressed_bytes
-                .div_ceil(FRAGMENT_BYTES - code::FRAGMENT_PREFIX.len())
-        }
+        fragments(self.compressed_bytes)
     }
 
-    /// Whether the module would deploy.
+    /// Whether the module would deploy and activate.
     #[must_use]
     pub fn is_deployable(&self) -> bool {
         self.violations.is_empty()
+    }
+}
+
+fn fragments(compressed_bytes: usize) -> usize {
+    if compressed_bytes + code::EOF_PREFIX.len() <= FRAGMENT_BYTES {
+        1
+    } else {
+        compressed_bytes.div_ceil(FRAGMENT_BYTES - code::FRAGMENT_PREFIX.len())
     }
 }
 
@@ -70,13 +115,19 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} B uncompressed (limit {}), {} B brotli (limit {}), {} fragment(s) of 24 KiB, {} functions",
+            "{} B uncompressed (limit {}), {} B brotli in {} fragment(s) of 24 KiB (limit {} at ArbOS {}), \
+             {} functions; init cost {} and cached init cost {}: a call pays {} gas to start cached, {} uncached",
             self.raw_bytes,
             MAX_WASM_BYTES,
             self.compressed_bytes,
-            MAX_COMPRESSED_BYTES,
             self.fragments(),
-            self.functions
+            if self.chain.arbos >= ARBOS_60 { self.chain.max_fragments } else { 1 },
+            self.chain.arbos,
+            self.functions,
+            self.init.init,
+            self.init.cached,
+            self.init.cached_call_gas(),
+            self.init.uncached_call_gas(),
         )?;
         if self.violations.is_empty() {
             write!(f, ": deployable")
@@ -89,229 +140,48 @@ impl fmt::Display for Report {
     }
 }
 
-/// The WASM features Stylus accepts.
-#[must_use]
-pub fn stylus_features() -> WasmFeatures {
-    WasmFeatures::MUTABLE_GLOBAL
-        | WasmFeatures::SATURATING_FLOAT_TO_INT
-        | WasmFeatures::SIGN_EXTENSION
-        | WasmFeatures::BULK_MEMORY
-        | WasmFeatures::FLOATS
-}
-
 /// Brotli size as cargo-stylus measures it: quality 11, window 22.
 #[must_use]
 pub fn compressed_len(wasm: &[u8]) -> usize {
     code::compress(wasm).len()
 }
 
-/// Checks a module against Stylus's features, shape and size rules.
+/// Checks a module for ArbOS 60 with its default limits.
 #[must_use]
 pub fn check(wasm: &[u8]) -> Report {
-    let mut violations = Vec::new();
-    if let Err(error) = Validator::new_with_features(stylus_features()).validate_all(wasm) {
-        violations.push(format!("invalid under Stylus's WASM features: {error}"));
-    }
-    let functions = match shape(wasm, &mut violations) {
-        Ok(functions) => functions,
-        Err(error) => {
-            violations.push(format!("unreadable module: {error}"));
-            0
-        }
-    };
+    check_for(wasm, &Chain::default())
+}
+
+/// Checks a module as `chain`'s activation would.
+#[must_use]
+pub fn check_for(wasm: &[u8], chain: &Chain) -> Report {
+    let activation = rules::activate(wasm, chain);
+    let mut violations = activation.violations;
     let (raw_bytes, compressed_bytes) = (wasm.len(), compressed_len(wasm));
+    // `getWasm` (arbos/programs/programs.go): decompression is bounded by
+    // MaxWasmSize.
     if raw_bytes > MAX_WASM_BYTES {
         violations.push(format!(
-            "{raw_bytes} B uncompressed exceeds {MAX_WASM_BYTES} B"
+            "decompresses to {raw_bytes} B, above MaxWasmSize {MAX_WASM_BYTES} B"
         ));
     }
-    if compressed_bytes > MAX_COMPRESSED_BYTES {
+    let pieces = fragments(compressed_bytes);
+    if chain.arbos < ARBOS_60 && pieces > 1 {
         violations.push(format!(
-            "{compressed_bytes} B compressed exceeds {MAX_COMPRESSED_BYTES} B"
+            "{compressed_bytes} B compressed needs {pieces} contracts; before ArbOS 60 a program is one contract of {FRAGMENT_BYTES} B"
+        ));
+    } else if pieces > chain.max_fragments {
+        violations.push(format!(
+            "{compressed_bytes} B compressed needs {pieces} fragments, above MaxFragmentCount {}",
+            chain.max_fragments
         ));
     }
     Report {
         raw_bytes,
         compressed_bytes,
-        functions,
+        functions: activation.functions,
+        init: activation.init,
+        chain: *chain,
         violations,
-    }
-}
-
-/// The shape rules; returns the function count.
-fn shape(wasm: &[u8], violations: &mut Vec<String>) -> wasmparser::Result<u32> {
-    let mut types: Vec<Option<FuncType>> = Vec::new();
-    let mut function_types: Vec<u32> = Vec::new();
-    let (mut memories, mut entrypoint) = (0u32, None);
-    for payload in Parser::new(0).parse_all(wasm) {
-        match payload? {
-            Payload::TypeSection(reader) => {
-                for group in reader {
-                    for sub in group?.into_types() {
-                        types.push(match &sub.composite_type.inner {
-                            CompositeInnerType::Func(func) => Some(func.clone()),
-                            _ => None,
-                        });
-                    }
-                }
-            }
-            Payload::ImportSection(reader) => {
-                for import in reader {
-                    let import = import?;
-                    if import.module != "vm_hooks" {
-                        violations.push(format!(
-                            "import {}::{} is not from vm_hooks",
-                            import.module, import.name
-                        ));
-                    }
-                    match import.ty {
-                        TypeRef::Func(ty) => function_types.push(ty),
-                        TypeRef::Memory(_) => memories += 1,
-                        _ => {}
-                    }
-                }
-            }
-            Payload::FunctionSection(reader) => {
-                for ty in reader {
-                    function_types.push(ty?);
-                }
-            }
-            Payload::MemorySection(reader) => memories += reader.count(),
-            Payload::StartSection { .. } => violations.push("has a start function".into()),
-            Payload::ExportSection(reader) => {
-                for export in reader {
-                    let export = export?;
-                    if export.name == "user_entrypoint" && export.kind == ExternalKind::Func {
-                        entrypoint = Some(export.index);
-                    }
-                }
-            }
-            Payload::CodeSectionEntry(body) => {
-                let mut locals = 0u32;
-                for local in body.get_locals_reader()? {
-                    locals = locals.saturating_add(local?.0);
-                }
-                if locals > MAX_LOCALS {
-                    violations.push(format!(
-                        "a function has {locals} locals (limit {MAX_LOCALS})"
-                    ));
-                }
-            }
-            _ => {}
-        }
-    }
-    if memories != 1 {
-        violations.push(format!("{memories} memories (exactly one required)"));
-    }
-    let entry_type = entrypoint
-        .and_then(|index| function_types.get(index as usize))
-        .and_then(|ty| types.get(*ty as usize).cloned().flatten());
-    match entry_type {
-        Some(ty) if ty.params() == [ValType::I32] && ty.results() == [ValType::I32] => {}
-        Some(ty) => violations.push(format!("user_entrypoint has type {ty}, not (i32) -> i32")),
-        None => violations.push("no exported function user_entrypoint".into()),
-    }
-    let functions = u32::try_from(function_types.len()).unwrap_or(u32::MAX);
-    if functions > MAX_FUNCTIONS {
-        violations.push(format!("{functions} functions (limit {MAX_FUNCTIONS})"));
-    }
-    Ok(functions)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-    /// One type `(i32) -> i32`.
-    const TYPES: [u8; 8] = [0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f];
-    /// One function of type 0.
-    const FUNCTIONS: [u8; 4] = [0x03, 0x02, 0x01, 0x00];
-    /// One memory of one page.
-    const MEMORY: [u8; 5] = [0x05, 0x03, 0x01, 0x00, 0x01];
-    /// `local.get 0; end`.
-    const CODE: [u8; 8] = [0x0a, 0x06, 0x01, 0x04, 0x00, 0x20, 0x00, 0x0b];
-
-    fn export(name: &str) -> Vec<u8> {
-        let mut section = vec![
-            0x07,
-            u8::try_from(name.len() + 4).unwrap(),
-            0x01,
-            u8::try_from(name.len()).unwrap(),
-        ];
-        section.extend_from_slice(name.as_bytes());
-        section.extend_from_slice(&[0x00, 0x00]);
-        section
-    }
-
-    fn module(parts: &[&[u8]]) -> Vec<u8> {
-        parts.concat()
-    }
-
-    #[test]
-    fn a_minimal_entrypoint_module_is_deployable() {
-        let wasm = module(&[
-            &HEADER,
-            &TYPES,
-            &FUNCTIONS,
-            &MEMORY,
-            &export("user_entrypoint"),
-            &CODE,
-        ]);
-        let report = check(&wasm);
-        assert!(report.is_deployable(), "{report}");
-        assert_eq!((report.functions, report.fragments()), (1, 1));
-    }
-
-    #[test]
-    fn a_module_without_memory_or_entrypoint_is_refused() {
-        let wasm = module(&[&HEADER, &TYPES, &FUNCTIONS, &export("main"), &CODE]);
-        let report = check(&wasm);
-        assert!(
-            report.violations.iter().any(|v| v.contains("memories")),
-            "{report}"
-        );
-        assert!(
-            report
-                .violations
-                .iter()
-                .any(|v| v.contains("user_entrypoint")),
-            "{report}"
-        );
-    }
-
-    #[test]
-    fn a_start_function_is_refused() {
-        let start = [0x08, 0x01, 0x00];
-        let wasm = module(&[
-            &HEADER,
-            &TYPES,
-            &FUNCTIONS,
-            &MEMORY,
-            &export("user_entrypoint"),
-            &start,
-            &CODE,
-        ]);
-        assert!(check(&wasm).violations.iter().any(|v| v.contains("start")));
-    }
-
-    #[test]
-    fn multi_value_is_refused() {
-        // (i32) -> (i32, i32): needs the multi-value feature ArbOS 61 removes.
-        let types = [0x01, 0x07, 0x01, 0x60, 0x01, 0x7f, 0x02, 0x7f, 0x7f];
-        let code = [0x0a, 0x08, 0x01, 0x06, 0x00, 0x20, 0x00, 0x20, 0x00, 0x0b];
-        let wasm = module(&[
-            &HEADER,
-            &types,
-            &FUNCTIONS,
-            &MEMORY,
-            &export("user_entrypoint"),
-            &code,
-        ]);
-        let report = check(&wasm);
-        assert!(
-            report.violations.iter().any(|v| v.contains("features")),
-            "{report}"
-        );
     }
 }

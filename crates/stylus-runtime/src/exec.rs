@@ -22,7 +22,7 @@ use wasmi::{Engine, Global, Linker, Memory, Store, StoreLimits, StoreLimitsBuild
 use crate::gas::{self, gas_to_ink, ink_to_gas_ceil, Category, InkLedger, PAGE_BYTES};
 use crate::host::{self, HostTrap};
 use crate::meter;
-use crate::report::{CallKind, CallReport, Status, StorageStats};
+use crate::report::{CallKind, CallReport, ProgramStart, Status, StorageStats};
 use crate::state::Tx;
 
 /// What every frame of a transaction shares: the engine and the host functions.
@@ -265,6 +265,15 @@ pub(crate) fn execute(runtime: &Rc<Runtime>, tx: &TxHandle, msg: Message, gas: u
     };
 
     let input_len = msg.input.len();
+    let start = {
+        let mut tx = tx.borrow_mut();
+        let block = tx.env.number;
+        ProgramStart {
+            cached: tx.state.programs.start(program.code_hash, block),
+            init: program.check.init,
+        }
+    };
+    report.start = Some(start);
     let frame = Frame {
         runtime: Rc::clone(runtime),
         tx: Rc::clone(tx),
@@ -293,8 +302,9 @@ pub(crate) fn execute(runtime: &Rc<Runtime>, tx: &TxHandle, msg: Message, gas: u
     };
     let mut store = Store::new(&runtime.engine, frame);
     store.limiter(|frame| &mut frame.limits);
-    let status = run(&mut store, &program, input_len);
+    let (status, profile) = run(&mut store, &program, start, input_len);
     let frame = store.into_data();
+    report.profile = profile;
 
     {
         let mut tx = tx.borrow_mut();
@@ -328,29 +338,75 @@ pub(crate) fn execute(runtime: &Rc<Runtime>, tx: &TxHandle, msg: Message, gas: u
     FrameResult { report, output }
 }
 
-/// Instantiates the program in `store` and runs its entrypoint; how it ended.
-fn run(store: &mut Store<Frame>, program: &crate::program::Program, input_len: usize) -> Status {
-    // The pages the module starts with.
+/// Starts the program in `store` and runs its entrypoint; how it ended, and
+/// with profiling on the ink per function.
+///
+/// As nitro's `CallProgram`, the call first pays for the pages the module
+/// starts with and for starting the program (init gas, cached or not); it is
+/// out of gas if it cannot.
+fn run(
+    store: &mut Store<Frame>,
+    program: &crate::program::Program,
+    start: ProgramStart,
+    input_len: usize,
+) -> (Status, Vec<(String, u64)>) {
+    let profiled = if store.data().tx.borrow().profiling {
+        program.profiled()
+    } else {
+        None
+    };
+    let module = profiled.map_or(&program.module, |(module, _)| module);
+    let mut instance = None;
+    let status = start_and_call(store, program, module, start, input_len, &mut instance);
+    let profile = match (profiled, instance) {
+        (Some((_, names)), Some(instance)) => {
+            let mut profile: Vec<(String, u64)> = names
+                .iter()
+                .enumerate()
+                .filter_map(|(n, name)| {
+                    let counter =
+                        instance.get_global(&*store, &format!("{}{n}", meter::PROFILE_PREFIX))?;
+                    match counter.get(&*store) {
+                        Val::I64(ink) if ink != 0 => Some((name.clone(), ink as u64)),
+                        _ => None,
+                    }
+                })
+                .collect();
+            profile.sort_by(|a, b| b.1.cmp(&a.1));
+            profile
+        }
+        _ => Vec::new(),
+    };
+    (status, profile)
+}
+
+fn start_and_call(
+    store: &mut Store<Frame>,
+    program: &crate::program::Program,
+    module: &wasmi::Module,
+    start: ProgramStart,
+    input_len: usize,
+    started: &mut Option<wasmi::Instance>,
+) -> Status {
     let initial = program.initial_pages;
     let entry = store
         .data()
         .open_pages(initial)
         .ok_or(HostTrap::OutOfInk)
         .and_then(|gas| {
-            store
-                .data_mut()
-                .meter
-                .charge(Category::Memory, gas_to_ink(gas))
+            let meter = &mut store.data_mut().meter;
+            meter.charge(Category::Memory, gas_to_ink(gas))?;
+            meter.charge(Category::Init, gas_to_ink(start.gas()))
         });
     if entry.is_err() {
         return Status::OutOfGas;
     }
     let runtime = Rc::clone(&store.data().runtime);
-    let instance = match runtime
-        .linker
-        .instantiate_and_start(&mut *store, &program.module)
-    {
-        Ok(instance) => instance,
+    let instance = match runtime.linker.instantiate_and_start(&mut *store, module) {
+        Ok(instance) => {
+            *started = Some(instance);
+            instance
+        }
         Err(error) => return Status::Failure(format!("instantiation: {error}")),
     };
     let memory = instance.get_memory(&*store, "memory");

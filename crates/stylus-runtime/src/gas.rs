@@ -57,10 +57,13 @@ pub const LOG_GAS: u64 = 375;
 pub const LOG_TOPIC_GAS: u64 = 375;
 /// Gas per byte of log data.
 pub const LOG_DATA_GAS: u64 = 8;
-/// Base gas of keccak256.
-pub const KECCAK_GAS: u64 = 30;
-/// Gas per 32-byte word hashed.
-pub const KECCAK_WORD_GAS: u64 = 6;
+/// Ink of `native_keccak256` for up to two words.
+pub const KECCAK_INK: u64 = 121_800;
+/// Ink of `native_keccak256` per word beyond two.
+pub const KECCAK_WORD_INK: u64 = 21_000;
+/// Extra gas `account_code` and `account_code_size` pay to load code
+/// (700 per 24 KiB of `MaxCodeSize`).
+pub const CODE_LOAD_GAS: u64 = 700;
 /// Gas of a call that transfers value.
 pub const CALL_VALUE_GAS: u64 = 9000;
 /// Gas of a value transfer that creates an account.
@@ -220,25 +223,45 @@ pub fn log_gas(topics: usize, data_len: usize) -> u64 {
         .saturating_add(LOG_DATA_GAS.saturating_mul(data))
 }
 
-/// Gas of hashing `len` bytes.
+/// Ink of `native_keccak256` over `len` bytes (nitro's `keccak_price`):
+/// 121,800 for up to two words, 21,000 per word beyond; no hostio base.
 #[must_use]
-pub fn keccak_gas(len: usize) -> u64 {
-    KECCAK_GAS.saturating_add(KECCAK_WORD_GAS.saturating_mul(words(len)))
+pub fn keccak_ink(len: usize) -> u64 {
+    KECCAK_INK.saturating_add(KECCAK_WORD_INK.saturating_mul(words(len).saturating_sub(2)))
 }
 
-/// ArbOS's memory model: gas to open `pages` more pages while `open` are
-/// open and at most `ever` were open at once in this transaction. The first
-/// [`FREE_PAGES`] are free, each page beyond costs [`PAGE_GAS`] once. `None`
-/// beyond [`MAX_PAGES`], which ArbOS prices as infinite.
+/// `MEMORY_EXPONENTS` of nitro's memory model
+/// (`crates/prover/src/programs/memory.rs`): about `31,874,000^(p/128)`.
+const MEMORY_EXPONENTS: [u32; 129] = [
+    1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 11, 12, 14, 17, 19, 22, 25, 29, 33, 38,
+    43, 50, 57, 65, 75, 85, 98, 112, 128, 147, 168, 193, 221, 253, 289, 331, 379, 434, 497, 569,
+    651, 745, 853, 976, 1117, 1279, 1463, 1675, 1917, 2194, 2511, 2874, 3290, 3765, 4309, 4932,
+    5645, 6461, 7395, 8464, 9687, 11087, 12689, 14523, 16621, 19024, 21773, 24919, 28521, 32642,
+    37359, 42758, 48938, 56010, 64104, 73368, 83971, 96106, 109994, 125890, 144082, 164904, 188735,
+    216010, 247226, 282953, 323844, 370643, 424206, 485509, 555672, 635973, 727880, 833067, 953456,
+    1091243, 1248941, 1429429, 1636000, 1872423, 2143012, 2452704, 2807151, 3212820, 3677113,
+    4208502, 4816684, 5512756, 6309419, 7221210, 8264766, 9459129, 10826093, 12390601, 14181199,
+    16230562, 18576084, 21260563, 24332984, 27849408, 31873999,
+];
+
+/// Nitro's `MemoryModel::gas_cost` with ArbOS's defaults (2 free pages,
+/// 1,000 gas a page): gas to open `pages` more while `open` are open and at
+/// most `ever` were open at once in this transaction. Each page opened
+/// beyond the free ones pays [`PAGE_GAS`], and a new high-water mark pays
+/// the rise of the exponential table. `None` beyond [`MAX_PAGES`], which
+/// nitro prices at `u64::MAX`.
 #[must_use]
 pub fn memory_gas(pages: u32, open: u32, ever: u32) -> Option<u64> {
     let new_open = open.saturating_add(pages);
     let new_ever = ever.max(new_open);
-    if new_ever > MAX_PAGES {
-        return None;
+    if new_ever <= FREE_PAGES {
+        return Some(0);
     }
-    let adding = new_ever.saturating_sub(FREE_PAGES) - ever.saturating_sub(FREE_PAGES);
-    Some(u64::from(adding) * PAGE_GAS)
+    let exp = |p: u32| MEMORY_EXPONENTS.get(p as usize).map(|&x| u64::from(x));
+    let expand = exp(new_ever)?.checked_sub(exp(ever)?)?;
+    let credit = |p: u32| p.saturating_sub(FREE_PAGES);
+    let adding = u64::from(credit(new_open).saturating_sub(credit(open)));
+    Some(adding * PAGE_GAS + expand)
 }
 
 /// Calldata gas: 4 per zero byte, 16 per nonzero byte.
@@ -278,6 +301,8 @@ pub fn pow_ink(exponent: &B256) -> u64 {
 /// rounded up to whole gas; everything else is whole gas by construction.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GasBreakdown {
+    /// Starting the program: nitro's init gas, cached or not.
+    pub init: u64,
     /// WASM execution: the basic blocks the program paid for.
     pub compute: u64,
     /// Hostio base and data-copy costs.
@@ -290,7 +315,7 @@ pub struct GasBreakdown {
     pub transient: u64,
     /// Logs: 375 + 375 per topic + 8 per byte.
     pub logs: u64,
-    /// keccak256: 30 + 6 per word.
+    /// `native_keccak256`: nitro's ink price.
     pub keccak: u64,
     /// Account access for code hashes, code and balances (EIP-2929).
     pub account: u64,
@@ -306,7 +331,8 @@ impl GasBreakdown {
     /// The sum of every category.
     #[must_use]
     pub fn total(&self) -> u64 {
-        self.compute
+        self.init
+            + self.compute
             + self.hostio
             + self.storage_read
             + self.storage_write
@@ -324,6 +350,7 @@ impl GasBreakdown {
 /// rounded to gas).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct InkLedger {
+    pub init: u64,
     pub compute: u64,
     pub hostio: u64,
     pub storage_read: u64,
@@ -340,6 +367,7 @@ pub(crate) struct InkLedger {
 /// A category of [`InkLedger`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Category {
+    Init,
     Hostio,
     StorageRead,
     StorageWrite,
@@ -354,7 +382,8 @@ pub(crate) enum Category {
 
 impl InkLedger {
     pub fn total(&self) -> u64 {
-        self.compute
+        self.init
+            + self.compute
             + self.hostio
             + self.storage_read
             + self.storage_write
@@ -369,6 +398,7 @@ impl InkLedger {
 
     pub fn add(&mut self, category: Category, ink: u64) {
         let slot = match category {
+            Category::Init => &mut self.init,
             Category::Hostio => &mut self.hostio,
             Category::StorageRead => &mut self.storage_read,
             Category::StorageWrite => &mut self.storage_write,
@@ -385,6 +415,7 @@ impl InkLedger {
 
     pub fn gas(&self) -> GasBreakdown {
         GasBreakdown {
+            init: ink_to_gas_ceil(self.init),
             compute: ink_to_gas_ceil(self.compute),
             hostio: ink_to_gas_ceil(self.hostio),
             storage_read: ink_to_gas_ceil(self.storage_read),
@@ -449,20 +480,25 @@ mod tests {
     #[test]
     fn logs_keccak_and_calldata_follow_the_evm() {
         assert_eq!(log_gas(3, 96), 375 + 3 * 375 + 8 * 96);
-        assert_eq!(keccak_gas(0), 30);
-        assert_eq!(keccak_gas(64), 42);
-        assert_eq!(keccak_gas(65), 48);
+        assert_eq!(keccak_ink(0), 121_800);
+        assert_eq!(keccak_ink(64), 121_800);
+        assert_eq!(keccak_ink(65), 142_800);
         assert_eq!(calldata_gas(&[0, 1, 0, 2]), 4 + 16 + 4 + 16);
         assert_eq!(intrinsic_gas(&[], false), 21000);
     }
 
     #[test]
-    fn memory_pages_beyond_the_free_ones_cost_once() {
+    fn memory_pages_follow_nitros_model() {
         assert_eq!(memory_gas(2, 0, 0), Some(0));
+        // One page beyond the free two: 1,000 plus exp(3) − exp(0) = 0.
         assert_eq!(memory_gas(3, 0, 0), Some(1000));
-        // Reopening pages already paid for in this transaction is free.
-        assert_eq!(memory_gas(3, 0, 3), Some(0));
+        // Reopening pages after a nested call closed them pays the linear
+        // part again, but not the exponential one.
+        assert_eq!(memory_gas(3, 0, 3), Some(1000));
+        // 3 open, 2 more: 2,000 plus exp(5) − exp(3) = 0.
         assert_eq!(memory_gas(2, 3, 3), Some(2000));
+        // The exponential part: from 10 to 20 pages ever, exp 3 → 14.
+        assert_eq!(memory_gas(10, 10, 10), Some(10_000 + 14 - 3));
         assert_eq!(memory_gas(MAX_PAGES + 1, 0, 0), None);
     }
 

@@ -28,13 +28,13 @@ use std::fmt;
 
 use crate::keccak256;
 use alloy_primitives::{Address, B256, U256};
-use wasmi::{Caller, Engine, Error, FuncType, Linker, ValType};
+use wasmi::{Caller, Engine, Error, Linker};
 
 use crate::exec::{self, CachedWord, Frame, Message};
 use crate::gas::{
     self, gas_to_ink, ink_to_gas, read_ink, write_ink, Category, ADD_MOD_INK, CALL_NEW_ACCOUNT_GAS,
-    CALL_STIPEND, CALL_VALUE_GAS, COLD_ACCOUNT_GAS, COLD_SLOAD_GAS, DIV_INK, EVM_API_INK,
-    HOSTIO_INK, INK_PER_GAS, MUL_MOD_INK, PTR_INK, SSTORE_SENTRY_GAS, TRANSIENT_GAS,
+    CALL_STIPEND, CALL_VALUE_GAS, CODE_LOAD_GAS, COLD_ACCOUNT_GAS, COLD_SLOAD_GAS, DIV_INK,
+    EVM_API_INK, HOSTIO_INK, INK_PER_GAS, MUL_MOD_INK, PTR_INK, SSTORE_SENTRY_GAS, TRANSIENT_GAS,
 };
 use crate::log::Log;
 use crate::report::CallKind;
@@ -71,69 +71,12 @@ impl From<HostTrap> for Error {
     }
 }
 
-const I32: ValType = ValType::I32;
-const I64: ValType = ValType::I64;
-
-/// Every hostio this runtime implements, with its WASM signature.
-const HOOKS: &[(&str, &[ValType], &[ValType])] = &[
-    ("read_args", &[I32], &[]),
-    ("write_result", &[I32, I32], &[]),
-    ("exit_early", &[I32], &[]),
-    ("storage_load_bytes32", &[I32, I32], &[]),
-    ("storage_cache_bytes32", &[I32, I32], &[]),
-    ("storage_flush_cache", &[I32], &[]),
-    ("transient_load_bytes32", &[I32, I32], &[]),
-    ("transient_store_bytes32", &[I32, I32], &[]),
-    ("call_contract", &[I32, I32, I32, I32, I64, I32], &[I32]),
-    ("delegate_call_contract", &[I32, I32, I32, I64, I32], &[I32]),
-    ("static_call_contract", &[I32, I32, I32, I64, I32], &[I32]),
-    ("create1", &[I32, I32, I32, I32, I32], &[]),
-    ("create2", &[I32, I32, I32, I32, I32, I32], &[]),
-    ("read_return_data", &[I32, I32, I32], &[I32]),
-    ("return_data_size", &[], &[I32]),
-    ("emit_log", &[I32, I32, I32], &[]),
-    ("account_balance", &[I32, I32], &[]),
-    ("account_code", &[I32, I32, I32, I32], &[I32]),
-    ("account_code_size", &[I32], &[I32]),
-    ("account_codehash", &[I32, I32], &[]),
-    ("block_basefee", &[I32], &[]),
-    ("block_coinbase", &[I32], &[]),
-    ("block_gas_limit", &[], &[I64]),
-    ("block_number", &[], &[I64]),
-    ("block_timestamp", &[], &[I64]),
-    ("chainid", &[], &[I64]),
-    ("contract_address", &[I32], &[]),
-    ("evm_gas_left", &[], &[I64]),
-    ("evm_ink_left", &[], &[I64]),
-    ("math_div", &[I32, I32], &[]),
-    ("math_mod", &[I32, I32], &[]),
-    ("math_pow", &[I32, I32], &[]),
-    ("math_add_mod", &[I32, I32, I32], &[]),
-    ("math_mul_mod", &[I32, I32, I32], &[]),
-    ("msg_reentrant", &[], &[I32]),
-    ("msg_sender", &[I32], &[]),
-    ("msg_value", &[I32], &[]),
-    ("native_keccak256", &[I32, I32, I32], &[]),
-    ("pay_for_memory_grow", &[I32], &[]),
-    ("tx_gas_price", &[I32], &[]),
-    ("tx_ink_price", &[], &[I32]),
-    ("tx_origin", &[I32], &[]),
-];
-
-/// The names of every `vm_hooks` function this runtime implements.
+/// The names of every `vm_hooks` function (Nitro's list, which this
+/// runtime implements in full).
 pub fn vm_hooks() -> impl Iterator<Item = &'static str> {
-    HOOKS.iter().map(|(name, _, _)| *name)
-}
-
-/// The signature of `module::name` if the host implements it.
-pub(crate) fn signature(module: &str, name: &str) -> Option<FuncType> {
-    if module != "vm_hooks" {
-        return None;
-    }
-    HOOKS
+    stylus_check::hostio::HOSTIOS
         .iter()
-        .find(|(hook, _, _)| *hook == name)
-        .map(|(_, params, results)| FuncType::new(params.iter().copied(), results.iter().copied()))
+        .map(|(name, _, _)| *name)
 }
 
 type Ctx<'a> = Caller<'a, Frame>;
@@ -670,7 +613,7 @@ pub(crate) fn linker(engine: &Engine) -> Linker<Frame> {
                     let (gas, code) = {
                         let mut tx = c.data().tx.borrow_mut();
                         (
-                            tx.access_account(address),
+                            tx.access_account(address) + CODE_LOAD_GAS,
                             tx.state.code_bytes(address).to_vec(),
                         )
                     };
@@ -693,7 +636,7 @@ pub(crate) fn linker(engine: &Engine) -> Linker<Frame> {
                     let (gas, len) = {
                         let mut tx = c.data().tx.borrow_mut();
                         (
-                            tx.access_account(address),
+                            tx.access_account(address) + CODE_LOAD_GAS,
                             tx.state.code_bytes(address).len(),
                         )
                     };
@@ -847,7 +790,7 @@ pub(crate) fn linker(engine: &Engine) -> Linker<Frame> {
                 m,
                 "native_keccak256",
                 |mut c: Ctx, bytes: u32, len: u32, output: u32| {
-                    buy_gas(&mut c, Category::Keccak, gas::keccak_gas(len as usize))?;
+                    buy(&mut c, Category::Keccak, gas::keccak_ink(len as usize))?;
                     let preimage = read(&c, bytes, len)?;
                     write(&mut c, output, keccak256(preimage).as_slice())
                 },

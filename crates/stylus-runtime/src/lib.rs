@@ -23,14 +23,15 @@
 //! - [`world`]: accounts, the block (number, timestamp, chain id settable),
 //!   persistent storage per contract, and transactions ([`World::deploy`],
 //!   [`World::call`], [`World::view`]).
-//! - `program`: deployment checks — [`stylus_check::check`] first, then the
-//!   import list and compilation; refusals are [`DeployError`]s.
-//! - [`meter`]: Stylus's ink instrumentation of the module.
+//! - `program`: deployment checks — [`stylus_check::check`], Nitro's
+//!   activation rules, then compilation; refusals are [`DeployError`]s.
+//! - [`meter`]: Stylus's ink instrumentation of the module (and profiling).
 //! - `exec`: one call frame — a fresh instance per call, `user_entrypoint`,
 //!   commit or revert.
 //! - `host`: the `vm_hooks` functions ([`vm_hooks`] lists them).
-//! - `state`: accounts and the transaction journal (storage, balances,
-//!   refunds, access lists, transient storage, logs).
+//! - `state`: accounts, which programs are cached, and the transaction
+//!   journal (storage, balances, refunds, access lists, transient storage,
+//!   logs).
 //! - [`gas`]: the schedule, in ink and gas.
 //! - [`report`]: [`CallOutcome`] and the per-frame [`report::CallReport`].
 //! - [`log`][]: [`log::Log`].
@@ -39,8 +40,7 @@
 //! - [`artifacts`]: builds and loads the workspace's WASMs for tests.
 //!
 //! ## The host (`vm_hooks`)
-//! The 34 hostios of stylus-sdk 0.9 plus the newer `exit_early`, transient
-//! storage and `math_*` ones: `read_args`, `write_result`, `exit_early`,
+//! All 42 hostios of Nitro's `HOSTIOS` ([`stylus_check::hostio`]): `read_args`, `write_result`, `exit_early`,
 //! `storage_load_bytes32`, `storage_cache_bytes32`, `storage_flush_cache`,
 //! `transient_load_bytes32`, `transient_store_bytes32`, `call_contract`,
 //! `delegate_call_contract`, `static_call_contract`, `create1`, `create2`,
@@ -64,49 +64,57 @@
 //! for a contract.
 //!
 //! ## Gas model
+//! Every price cites the Nitro code it mirrors (`docs/stylus.md` lists them).
+//! - **Program start** (`CallProgram`, `arbos/programs/programs.go`): each
+//!   frame pays the init gas activation predicted ([`stylus_check::InitCost`]):
+//!   `352 + cached_init_cost` if the program is cached, `8,832 + init_cost`
+//!   more if not. Cached means held by the CacheManager
+//!   ([`World::cache_program`]) or, as ArbOS 60's `RecentWasms`, among the 32
+//!   programs run most recently in the same block.
 //! - **Ink** (10,000 per gas): the module is instrumented as Stylus does
 //!   ([`meter`]): each basic block pays its WASM operators at Stylus's own
-//!   prices (nitro's `pricing_v1`: `i32.add` 70, `i32.load` 670, `call`
-//!   3800, `br_if` 765, ...) plus 2450 ink for the check, before it runs;
-//!   `memory.copy`/`memory.fill` pay 100 ink per byte. Hostios cost nitro's
-//!   base ink (8400, +5040 per pointer, +59673 through the EVM API) plus
-//!   per-byte copy ink. wasmi runs the instrumented module without its own
-//!   fuel, which would charge per wasmi block rather than per basic block.
+//!   prices (`pricing_v1`: `i32.add` 70, `i32.load` 670, `call` 3800,
+//!   `br_if` 765, ...) plus 2450 ink for the check, before it runs;
+//!   `memory.copy`/`memory.fill` pay 100 ink per byte. Hostios cost Nitro's
+//!   ink (`crates/arbutil/src/pricing.rs`, `user-host-trait`): 8400 base,
+//!   +5040 per pointer, +59673 through the EVM API, per-byte copy ink,
+//!   `native_keccak256` 121,800 ink + 21,000 per word beyond two, the math
+//!   hostios 43,520 to 52,660.
 //! - **Storage**: a load that misses the frame's cache costs EIP-2929 cold
-//!   2100 / warm 100 (+5 for the EVM API), a cache hit nothing; each flushed
-//!   slot costs EIP-2200 as amended by EIP-2929 and EIP-3529 (20000 set,
-//!   2900 reset, 100 no-op, +2100 if cold); refunds are tracked per
-//!   transaction and capped at a fifth of the gas used.
-//! - **Logs** 375 + 375 per topic + 8 per byte; **keccak** 30 + 6 per word;
-//!   **calls** 2600 cold / 100 warm target access, 9000 for value (+25000
-//!   for a new account), and the callee's gas under the 63/64 rule;
-//!   **account access** (code hash, code, balance) 2600/100; **memory**
-//!   ArbOS's model (a transaction's first 2 open pages free, 1000 gas per
-//!   page beyond, for the module's initial pages at every call and for
-//!   growth).
+//!   2100 / warm 100 (+5 for the EVM API), a cache hit nothing beyond Nitro's
+//!   read counter; each flushed slot costs EIP-2200 as amended by EIP-2929
+//!   and EIP-3529 (20000 set, 2900 reset, 100 no-op, +2100 if cold); refunds
+//!   are tracked per transaction and capped at a fifth of the gas used.
+//! - **Logs** 375 + 375 per topic + 8 per byte; **calls** 2600 cold / 100
+//!   warm target access, 9000 for value (+25000 for a new account), and the
+//!   callee's gas under the 63/64 rule; **account access** (code hash, code,
+//!   balance) 2600/100, +700 to load code; **memory** Nitro's `MemoryModel`
+//!   (a transaction's first 2 open pages free, 1000 gas per page opened
+//!   beyond, plus the exponential table's rise at each new high-water mark).
 //! - Every frame's [`report::CallReport`] gives ink, gas by category
-//!   ([`gas::GasBreakdown`]), storage reads (cold, warm, cached) and writes,
-//!   logs and its nested calls; [`CallOutcome`] adds the intrinsic gas
-//!   (21000 + calldata) and the refund.
+//!   ([`gas::GasBreakdown`]), how the program started, storage reads (cold,
+//!   warm, cached) and writes, logs and its nested calls; [`CallOutcome`]
+//!   adds the intrinsic gas (21000 + calldata), the refund, and what the
+//!   transaction would cost with no program cached.
+//! - With [`World::set_profiling`] each frame also splits its execution ink
+//!   by function, at no cost in gas.
 //!
 //! ## What is approximate
-//! - Hostio ink follows nitro's constants but not bit for bit everywhere:
-//!   keccak is priced at the EVM's 30 + 6/word gas (Stylus charges about
-//!   12 gas + 2.1/word in ink), and the EVM API's own gas for account and
-//!   call requests is not added.
-//! - Program entry: no per-call init cost, no program-size or cache
-//!   discount. Memory pages use ArbOS's linear price without its small
-//!   exponential term; more than 128 pages open in a transaction is out of
-//!   gas. Stylus's stack-depth limit is not enforced (wasmi's own is).
+//! - The EVM API's own gas for account and call requests beyond the access
+//!   costs is not added, and `account_code`'s discount for reading the same
+//!   account twice is not modelled.
+//! - Stylus's stack-depth limit is not enforced (wasmi's own is), and the
+//!   return-data floor of ArbOS 31 (`words·3 + words²/512`) is not charged.
 //! - Deployment gas is an estimate: intrinsic gas of init code the size of
 //!   the compressed program plus 43 bytes, and 200 gas per byte of code
-//!   deposit, plus the constructor; activation (ArbWasm's data fee and gas)
-//!   is not modelled. Code hashes are `keccak256(0xEFF00000 ‖ wasm)`, not of
-//!   the compressed code.
+//!   deposit, plus the constructor; activation (ArbWasm's 1,659,168 gas and
+//!   its data fee) is not modelled. Code hashes are `keccak256(0xEFF00000 ‖
+//!   wasm)`, not of the compressed code.
 //! - Calls report status 0 / 1 (revert) / 2 (other failure); a trap uses
 //!   the gas spent so far (running out of ink uses all of it).
 //! - There is no EVM: no precompiles, `create1`/`create2` always fail, a
-//!   call to an account without code succeeds with empty output.
+//!   call to an account without code succeeds with empty output. Tokens
+//!   are Stylus programs here, and pay init gas an EVM token would not.
 //! - Gas is never bought with ETH: balances move only by value transfers.
 //! - Block values are whatever the host set; `block_number` is not L1's.
 

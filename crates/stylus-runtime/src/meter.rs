@@ -14,6 +14,11 @@
 //! - before each `memory.copy` and `memory.fill`, the same check for
 //!   [`MEMORY_BYTE_INK`] per byte.
 //!
+//! With profiling on ([`instrument_profiled`]) each defined function also
+//! gets an i64 global, `stylus_profile_{n}`, that every block header of the
+//! function adds its price to. The additions cost no ink (only the ink global
+//! is charged), so a profiled run spends exactly what a plain one does.
+//!
 //! wasmi then runs the rewritten module without fuel; the host reads and
 //! writes the ink global around every hostio. Charging
 //! per basic block, not per wasmi block, matters: wasmi's own fuel charges
@@ -31,6 +36,8 @@ use crate::gas::BLOCK_HEADER_INK;
 pub const INK_LEFT: &str = "stylus_ink_left";
 /// Name of the exported global set to 1 when the program ran out of ink.
 pub const INK_STATUS: &str = "stylus_ink_status";
+/// Prefix of the exported per-function ink counters of a profiled module.
+pub const PROFILE_PREFIX: &str = "stylus_profile_";
 /// Ink per byte of `memory.copy` and `memory.fill` (nitro's 800 / 8).
 pub const MEMORY_BYTE_INK: u64 = 100;
 
@@ -134,23 +141,7 @@ pub fn operator_ink(op: &Operator, param_counts: &[u32]) -> u64 {
     }
 }
 
-/// Whether `op` ends a basic block (nitro's `ends_basic_block`).
-#[must_use]
-pub fn ends_basic_block(op: &Operator) -> bool {
-    matches!(
-        op,
-        Operator::End
-            | Operator::Else
-            | Operator::Return
-            | Operator::Loop { .. }
-            | Operator::Br { .. }
-            | Operator::BrTable { .. }
-            | Operator::BrIf { .. }
-            | Operator::If { .. }
-            | Operator::Call { .. }
-            | Operator::CallIndirect { .. }
-    )
-}
+pub use stylus_check::ends_basic_block;
 
 /// Why a module could not be instrumented.
 #[derive(Debug)]
@@ -171,6 +162,10 @@ struct Meter {
     /// Globals the module has (imported and defined): ours come after.
     globals: u32,
     added_globals: bool,
+    /// Functions defined, if each gets an ink counter.
+    profiled: Option<u32>,
+    /// The defined function being rewritten.
+    function: u32,
 }
 
 impl Meter {
@@ -190,6 +185,11 @@ impl Meter {
         self.globals + 3
     }
 
+    /// The ink counter of defined function `n`.
+    fn counter(&self, n: u32) -> u32 {
+        self.globals + 4 + n
+    }
+
     fn add_globals(&mut self, section: &mut GlobalSection) {
         let global = |val_type| GlobalType {
             val_type,
@@ -200,6 +200,9 @@ impl Meter {
         section.global(global(ValType::I32), &ConstExpr::i32_const(0));
         section.global(global(ValType::I32), &ConstExpr::i32_const(0));
         section.global(global(ValType::I64), &ConstExpr::i64_const(0));
+        for _ in 0..self.profiled.unwrap_or(0) {
+            section.global(global(ValType::I64), &ConstExpr::i64_const(0));
+        }
         self.added_globals = true;
     }
 
@@ -277,6 +280,13 @@ impl Reencode for Meter {
         wasm_encoder::reencode::utils::parse_export_section(self, exports, section)?;
         exports.export(INK_LEFT, ExportKind::Global, self.ink());
         exports.export(INK_STATUS, ExportKind::Global, self.status());
+        for n in 0..self.profiled.unwrap_or(0) {
+            exports.export(
+                &format!("{PROFILE_PREFIX}{n}"),
+                ExportKind::Global,
+                self.counter(n),
+            );
+        }
         Ok(())
     }
 
@@ -305,6 +315,15 @@ impl Reencode for Meter {
                 let mut header = Vec::new();
                 // As nitro: the price as an i64 immediate, compared unsigned.
                 self.charge(&mut header, &[Instruction::I64Const(price as i64)]);
+                if self.profiled.is_some() {
+                    let counter = self.counter(self.function);
+                    header.extend([
+                        Instruction::GlobalGet(counter),
+                        Instruction::I64Const(price as i64),
+                        Instruction::I64Add,
+                        Instruction::GlobalSet(counter),
+                    ]);
+                }
                 for instruction in header.iter().chain(&block) {
                     function.instruction(instruction);
                 }
@@ -316,6 +335,7 @@ impl Reencode for Meter {
             function.instruction(instruction);
         }
         code.function(&function);
+        self.function += 1;
         Ok(())
     }
 }
@@ -325,14 +345,28 @@ impl Reencode for Meter {
 /// # Errors
 /// [`MeterError`] if the module cannot be parsed or re-encoded.
 pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
+    rewrite(wasm, false).map(|(module, _)| module)
+}
+
+/// [`instrument`] with an ink counter per defined function; also returns
+/// the functions' names (from the name section, else `func{index}`).
+///
+/// # Errors
+/// [`MeterError`] if the module cannot be parsed or re-encoded.
+pub fn instrument_profiled(wasm: &[u8]) -> Result<(Vec<u8>, Vec<String>), MeterError> {
+    rewrite(wasm, true)
+}
+
+fn rewrite(wasm: &[u8], profile: bool) -> Result<(Vec<u8>, Vec<String>), MeterError> {
+    let error = |e: wasmparser::BinaryReaderError| MeterError(e.to_string());
     let mut param_counts = Vec::new();
-    let mut globals = 0u32;
+    let (mut globals, mut imported, mut defined) = (0u32, 0u32, 0u32);
+    let mut names = std::collections::HashMap::new();
     for payload in Parser::new(0).parse_all(wasm) {
-        match payload.map_err(|e| MeterError(e.to_string()))? {
+        match payload.map_err(error)? {
             Payload::TypeSection(reader) => {
                 for group in reader {
-                    let group = group.map_err(|e| MeterError(e.to_string()))?;
-                    for sub in group.into_types() {
+                    for sub in group.map_err(error)?.into_types() {
                         let params = match &sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(func) => func.params().len(),
                             _ => 0,
@@ -343,13 +377,26 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
             }
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
-                    let import = import.map_err(|e| MeterError(e.to_string()))?;
-                    if matches!(import.ty, wasmparser::TypeRef::Global(_)) {
-                        globals += 1;
+                    match import.map_err(error)?.ty {
+                        wasmparser::TypeRef::Global(_) => globals += 1,
+                        wasmparser::TypeRef::Func(_) => imported += 1,
+                        _ => {}
                     }
                 }
             }
             Payload::GlobalSection(reader) => globals += reader.count(),
+            Payload::FunctionSection(reader) => defined = reader.count(),
+            Payload::CustomSection(reader) if profile => {
+                if let wasmparser::KnownCustom::Name(section) = reader.as_known() {
+                    for name in section {
+                        if let Ok(wasmparser::Name::Function(map)) = name {
+                            for naming in map.into_iter().flatten() {
+                                names.insert(naming.index, naming.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -357,12 +404,22 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, MeterError> {
         param_counts,
         globals,
         added_globals: false,
+        profiled: profile.then_some(defined),
+        function: 0,
     };
     let mut module = wasm_encoder::Module::new();
     meter
         .parse_core_module(&mut module, Parser::new(0), wasm)
         .map_err(|e| MeterError(format!("{e:?}")))?;
-    Ok(module.finish())
+    let names = (0..if profile { defined } else { 0 })
+        .map(|n| {
+            let index = imported + n;
+            names
+                .remove(&index)
+                .unwrap_or_else(|| format!("func{index}"))
+        })
+        .collect();
+    Ok((module.finish(), names))
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ use crate::keccak256;
 use alloy_primitives::B256;
 use wasmi::{Engine, ExternType, Module};
 
-use crate::host;
 use crate::meter;
 
 /// The prefix Stylus puts before a program's (compressed) WASM in an
@@ -28,6 +27,11 @@ pub(crate) struct Program {
     pub check: stylus_check::Report,
     /// Pages the module's memory starts with.
     pub initial_pages: u32,
+    /// The WASM, kept for [`Program::profiled`].
+    wasm: Vec<u8>,
+    /// The module with per-function ink counters, and the functions' names,
+    /// compiled on first use.
+    profiled: OnceLock<Option<(Module, Vec<String>)>>,
 }
 
 impl fmt::Debug for Program {
@@ -44,14 +48,6 @@ impl fmt::Debug for Program {
 pub enum DeployError {
     /// `stylus_check` refused it: the chain would not activate it.
     NotDeployable(stylus_check::Report),
-    /// It imports a function this runtime does not provide, or with another
-    /// signature.
-    UnsupportedImport {
-        /// `module::name` of the import.
-        import: String,
-        /// What is wrong with it.
-        reason: String,
-    },
     /// wasmi could not compile it.
     Compile(String),
     /// The constructor reverted or failed; nothing was deployed.
@@ -63,9 +59,6 @@ impl fmt::Display for DeployError {
         match self {
             Self::NotDeployable(report) => {
                 write!(f, "not a deployable Stylus program: {report}")
-            }
-            Self::UnsupportedImport { import, reason } => {
-                write!(f, "unsupported import {import}: {reason}")
             }
             Self::Compile(error) => write!(f, "wasmi could not compile the module: {error}"),
             Self::ConstructorFailed(outcome) => write!(
@@ -150,8 +143,8 @@ impl Program {
     }
 
     /// Checks `wasm` as the chain would ([`stylus_check::check`]) and only
-    /// then instruments and compiles it, refusing imports the host does not
-    /// implement.
+    /// then instruments and compiles it. The check links the imports against
+    /// Nitro's hostios, which this runtime implements every one of.
     pub fn compile(engine: &Engine, wasm: &[u8]) -> Result<Self, DeployError> {
         let check = checked(wasm);
         if !check.is_deployable() {
@@ -160,30 +153,6 @@ impl Program {
         let metered = meter::instrument(wasm).map_err(|e| DeployError::Compile(e.to_string()))?;
         let module =
             Module::new(engine, &metered).map_err(|e| DeployError::Compile(e.to_string()))?;
-        for import in module.imports() {
-            let name = format!("{}::{}", import.module(), import.name());
-            let ExternType::Func(ty) = import.ty() else {
-                return Err(DeployError::UnsupportedImport {
-                    import: name,
-                    reason: "only functions can be imported".into(),
-                });
-            };
-            match host::signature(import.module(), import.name()) {
-                None => {
-                    return Err(DeployError::UnsupportedImport {
-                        import: name,
-                        reason: "not a vm_hooks function this runtime implements".into(),
-                    })
-                }
-                Some(expected) if &expected != ty => {
-                    return Err(DeployError::UnsupportedImport {
-                        import: name,
-                        reason: format!("has type {ty:?}, the host's is {expected:?}"),
-                    })
-                }
-                Some(_) => {}
-            }
-        }
         let initial_pages = module
             .exports()
             .find_map(|export| match export.ty() {
@@ -199,6 +168,21 @@ impl Program {
             code,
             check,
             initial_pages: u32::try_from(initial_pages).unwrap_or(u32::MAX),
+            wasm: wasm.to_vec(),
+            profiled: OnceLock::new(),
         })
+    }
+
+    /// The module instrumented with an ink counter per function
+    /// ([`meter::instrument_profiled`]) and the functions' names; `None` if
+    /// it does not compile (it always does when the plain one did).
+    pub fn profiled(&self) -> Option<&(Module, Vec<String>)> {
+        self.profiled
+            .get_or_init(|| {
+                let (metered, names) = meter::instrument_profiled(&self.wasm).ok()?;
+                let module = Module::new(self.module.engine(), &metered).ok()?;
+                Some((module, names))
+            })
+            .as_ref()
     }
 }

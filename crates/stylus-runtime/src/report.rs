@@ -92,6 +92,38 @@ impl StorageStats {
     }
 }
 
+/// How a frame's program started (nitro's `CallProgram`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProgramStart {
+    /// Whether it was cached: held by the CacheManager or run earlier in
+    /// the block.
+    pub cached: bool,
+    /// The init costs activation recorded for it.
+    pub init: stylus_check::InitCost,
+}
+
+impl ProgramStart {
+    /// The init gas the frame paid.
+    #[must_use]
+    pub fn gas(&self) -> u64 {
+        if self.cached {
+            self.init.cached_call_gas()
+        } else {
+            self.init.uncached_call_gas()
+        }
+    }
+
+    /// What the frame would pay more if its program were not cached.
+    #[must_use]
+    pub fn uncached_extra(&self) -> u64 {
+        if self.cached {
+            self.init.uncached_call_gas() - self.init.cached_call_gas()
+        } else {
+            0
+        }
+    }
+}
+
 /// One call frame: who called what, how it ended and what it cost, with its
 /// nested calls in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,6 +146,9 @@ pub struct CallReport {
     /// Whether `msg_reentrant` was true: the acting address was already on
     /// the call stack.
     pub reentrant: bool,
+    /// How the program started, if code ran: whether it was cached and the
+    /// init costs it was charged from.
+    pub start: Option<ProgramStart>,
     /// Gas the frame was given.
     pub gas_limit: u64,
     /// Gas the frame used, its callees included (all of it when out of gas).
@@ -132,6 +167,9 @@ pub struct CallReport {
     pub output_len: usize,
     /// Nested calls, in order.
     pub calls: Vec<CallReport>,
+    /// With profiling on: the ink each function of the program spent on
+    /// execution in this frame (hostios and callees excluded), most first.
+    pub profile: Vec<(String, u64)>,
 }
 
 impl CallReport {
@@ -145,6 +183,7 @@ impl CallReport {
             has_code: false,
             status: Status::Success,
             reentrant: false,
+            start: None,
             gas_limit: 0,
             gas_used: 0,
             ink_used: 0,
@@ -154,6 +193,7 @@ impl CallReport {
             input_len: 0,
             output_len: 0,
             calls: Vec::new(),
+            profile: Vec::new(),
         }
     }
 
@@ -190,7 +230,7 @@ impl fmt::Display for CallReport {
         let g = &self.gas;
         writeln!(
             f,
-            "{:indent$}{:?} {} -> {} [{}]{}: {} gas of {} ({} ink); compute {}, hostio {}, \
+            "{:indent$}{:?} {} -> {} [{}]{}: {} gas of {} ({} ink); init {}, compute {}, hostio {}, \
              storage r/w {}/{}, logs {}, keccak {}, account {}, calls {}, callees {}, memory {}; \
              reads {} cold/{} warm/{} cached, {} slots written, {} logs",
             "",
@@ -202,6 +242,7 @@ impl fmt::Display for CallReport {
             self.gas_used,
             self.gas_limit,
             self.ink_used,
+            g.init,
             g.compute,
             g.hostio,
             g.storage_read,
@@ -248,6 +289,21 @@ impl CallOutcome {
     #[must_use]
     pub fn is_success(&self) -> bool {
         self.status.is_success()
+    }
+
+    /// The transaction's gas had no program in it been cached: every frame
+    /// that started cached pays the uncached init gas instead. Everything
+    /// else is as it ran (the refund too, which a larger total could only
+    /// raise, up to its cap).
+    #[must_use]
+    pub fn uncached_gas_used(&self) -> u64 {
+        self.gas_used
+            + self
+                .report
+                .frames()
+                .iter()
+                .filter_map(|frame| frame.start.map(|start| start.uncached_extra()))
+                .sum::<u64>()
     }
 
     /// Gas of the execution alone (the top frame's, callees included).

@@ -30,10 +30,53 @@ pub(crate) struct Account {
     pub storage: BTreeMap<B256, B256>,
 }
 
-/// Every account, by address.
+/// Every account, by address, and which programs start cached.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct State {
     pub accounts: BTreeMap<Address, Account>,
+    pub programs: ProgramCache,
+}
+
+/// Which programs a call finds cached, as nitro's `CallProgram` decides
+/// (`arbos/programs/programs.go`): those the CacheManager holds, or from
+/// ArbOS 60 one of the [`BLOCK_CACHE_SIZE`] most recently run in this block
+/// (geth's `RecentWasms`, discarded at the end of each block).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ProgramCache {
+    /// Code hashes the CacheManager holds.
+    pub managed: HashSet<B256>,
+    /// The block `recent` belongs to.
+    block: u64,
+    /// This block's recently run programs, least recent first.
+    recent: Vec<B256>,
+}
+
+/// `BlockCacheSize` (`params.go`).
+pub const BLOCK_CACHE_SIZE: usize = 32;
+
+impl ProgramCache {
+    /// Whether a call at `block` finds `code_hash` cached; records the run
+    /// among the block's recent programs as `RecentWasms.Insert` does (a hit
+    /// refreshes it; a miss adds it, evicting the least recent).
+    pub fn start(&mut self, code_hash: B256, block: u64) -> bool {
+        if self.managed.contains(&code_hash) {
+            return true;
+        }
+        if block != self.block {
+            self.block = block;
+            self.recent.clear();
+        }
+        if let Some(at) = self.recent.iter().position(|&h| h == code_hash) {
+            self.recent.remove(at);
+            self.recent.push(code_hash);
+            return true;
+        }
+        if self.recent.len() == BLOCK_CACHE_SIZE {
+            self.recent.remove(0);
+        }
+        self.recent.push(code_hash);
+        false
+    }
 }
 
 impl State {
@@ -180,6 +223,8 @@ pub(crate) struct Tx {
     /// Memory pages open across the call stack, and the most ever open.
     pub open_pages: u32,
     pub ever_pages: u32,
+    /// Whether frames count their ink per function ([`crate::World::set_profiling`]).
+    pub profiling: bool,
 }
 
 impl Tx {
@@ -198,6 +243,7 @@ impl Tx {
             stack: Vec::new(),
             open_pages: 0,
             ever_pages: 0,
+            profiling: false,
         }
     }
 
@@ -392,6 +438,22 @@ mod tests {
         // The slot written before the checkpoint stays warm; the other is cold again.
         assert!(!tx.sload(a, key).1);
         assert!(tx.sload(a, B256::ZERO).1);
+    }
+
+    #[test]
+    fn programs_are_cached_by_the_cache_manager_or_earlier_in_the_block() {
+        let mut cache = ProgramCache::default();
+        let (a, b) = (B256::with_last_byte(1), B256::with_last_byte(2));
+        assert!(!cache.start(a, 7), "first run of the block");
+        assert!(cache.start(a, 7), "ran earlier in the block");
+        assert!(!cache.start(a, 8), "a new block starts empty");
+        cache.managed.insert(b);
+        assert!(cache.start(b, 8) && cache.start(b, 9), "the CacheManager's");
+        // The least recent of 33 is evicted.
+        for n in 0..BLOCK_CACHE_SIZE as u8 {
+            cache.start(B256::with_last_byte(100 + n), 8);
+        }
+        assert!(!cache.start(a, 8));
     }
 
     #[test]

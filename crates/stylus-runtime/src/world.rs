@@ -61,6 +61,7 @@ const TX_STACK_BYTES: usize = 128 << 20;
 /// Contracts, EOAs and the block, with transactions over them.
 pub struct World {
     max_depth: usize,
+    profiling: bool,
     state: State,
     env: BlockEnv,
     gas_limit: u64,
@@ -79,6 +80,7 @@ impl World {
     pub fn new() -> Self {
         Self {
             max_depth: 1024,
+            profiling: false,
             state: State::default(),
             env: BlockEnv::default(),
             gas_limit: DEFAULT_GAS_LIMIT,
@@ -193,6 +195,34 @@ impl World {
         }
     }
 
+    /// Turns per-function ink counting on or off for later transactions:
+    /// each frame's [`crate::report::CallReport::profile`]. The gas is the
+    /// same either way. Function names come from the WASM's name section.
+    pub fn set_profiling(&mut self, on: bool) {
+        self.profiling = on;
+    }
+
+    // ---- Program cache ----
+
+    /// Caches the program at `address` as the CacheManager does (its
+    /// `placeBid`, through `ArbWasmCache.cacheProgram`): every later call pays
+    /// the cached init gas. Returns false if no program is there.
+    pub fn cache_program(&mut self, address: Address) -> bool {
+        let Some(program) = self.state.code(address) else {
+            return false;
+        };
+        self.state.programs.managed.insert(program.code_hash);
+        true
+    }
+
+    /// Evicts the program at `address` from the CacheManager: a call pays
+    /// the uncached init gas unless the program already ran in its block.
+    pub fn evict_program(&mut self, address: Address) {
+        if let Some(program) = self.state.code(address) {
+            self.state.programs.managed.remove(&program.code_hash);
+        }
+    }
+
     // ---- Transactions ----
 
     /// Deploys `wasm` from `deployer` at the CREATE address of its nonce.
@@ -206,7 +236,7 @@ impl World {
     ///
     /// # Errors
     /// [`DeployError::NotDeployable`] with the checker's report,
-    /// [`DeployError::UnsupportedImport`], [`DeployError::Compile`], or
+    /// [`DeployError::Compile`], or
     /// [`DeployError::ConstructorFailed`] with the constructor's outcome.
     pub fn deploy(
         &mut self,
@@ -333,8 +363,9 @@ impl World {
 
     /// Runs the top frame of a transaction and settles its refund, on a
     /// thread of its own with a stack deep enough for 1024 nested calls.
-    fn run(&self, tx: Tx, msg: Message, gas: u64, intrinsic_gas: u64) -> (Tx, CallOutcome) {
+    fn run(&self, mut tx: Tx, msg: Message, gas: u64, intrinsic_gas: u64) -> (Tx, CallOutcome) {
         let max_depth = self.max_depth;
+        tx.profiling = self.profiling;
         let transaction = move || {
             let runtime = Rc::new(Runtime::new(max_depth));
             let handle = Rc::new(RefCell::new(tx));

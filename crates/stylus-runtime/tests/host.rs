@@ -23,7 +23,7 @@ const PROGRAM: &str = r#"
   (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
   (import "vm_hooks" "delegate_call_contract" (func $delegate (param i32 i32 i32 i64 i32) (result i32)))
   (import "vm_hooks" "read_return_data" (func $read_return (param i32 i32 i32) (result i32)))
-  (memory (export "memory") 1)
+  (memory (export "memory") 1 1)
   (data (i32.const 31) "\01")
   (data (i32.const 63) "\07")
   (func $put (call $cache (i32.const 0) (i32.const 32)))
@@ -129,25 +129,25 @@ fn imports_the_host_lacks_are_refused() {
     let wasm = wat::parse_str(
         r#"(module
              (import "vm_hooks" "no_such_hostio" (func (param i32)))
-             (memory (export "memory") 1)
+             (memory (export "memory") 1 1)
              (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
     )
     .unwrap();
     let error = world.deploy(from, &wasm, None).unwrap_err();
     assert!(
-        matches!(&error, DeployError::UnsupportedImport { import, .. } if import == "vm_hooks::no_such_hostio"),
+        matches!(&error, DeployError::NotDeployable(report) if report.to_string().contains("No such import no_such_hostio")),
         "{error}"
     );
     let wrong_type = wat::parse_str(
         r#"(module
              (import "vm_hooks" "block_number" (func (result i32)))
-             (memory (export "memory") 1)
+             (memory (export "memory") 1 1)
              (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
     )
     .unwrap();
     let error = world.deploy(from, &wrong_type, None).unwrap_err();
     assert!(
-        matches!(&error, DeployError::UnsupportedImport { reason, .. } if reason.contains("type")),
+        matches!(&error, DeployError::NotDeployable(report) if report.to_string().contains("different function signature")),
         "{error}"
     );
 }
@@ -199,7 +199,7 @@ fn every_hostio_links_with_its_signature() {
       (import "vm_hooks" "tx_gas_price" (func (param i32)))
       (import "vm_hooks" "tx_ink_price" (func (result i32)))
       (import "vm_hooks" "tx_origin" (func (param i32)))
-      (memory (export "memory") 1)
+      (memory (export "memory") 1 1)
       (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#;
     for hook in &hooks {
         assert!(wat.contains(&format!("\"{hook}\"")), "{hook} is not tested");
@@ -343,15 +343,58 @@ fn blocks_are_metered_at_stylus_prices() {
     let mut world = World::new();
     let program = deploy(
         &mut world,
-        r#"(module (memory (export "memory") 1)
+        r#"(module (memory (export "memory") 1 1)
              (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
     );
     let outcome = run(&mut world, program, 0);
+    let start = outcome.report.start.expect("code ran");
     assert_eq!(
         outcome.report.ink_used,
-        2 + stylus_runtime::gas::BLOCK_HEADER_INK
+        2 + stylus_runtime::gas::BLOCK_HEADER_INK + start.gas() * 10_000
     );
     assert_eq!(outcome.report.gas.compute, 1);
+}
+
+#[test]
+fn every_call_pays_nitros_init_gas_cached_or_not() {
+    let mut world = World::new();
+    let program = deploy(
+        &mut world,
+        r#"(module (memory (export "memory") 1 1)
+             (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#,
+    );
+    let first = run(&mut world, program, 0);
+    let start = first.report.start.expect("code ran");
+    assert!(!start.cached, "the first run of the block");
+    // 69·128 + init, and 11·32 + cached (activation's two costs).
+    assert_eq!(
+        first.report.gas.init,
+        8_832 + start.init.init + 352 + start.init.cached
+    );
+    let again = run(&mut world, program, 0);
+    assert!(
+        again.report.start.expect("code ran").cached,
+        "ran earlier in the block"
+    );
+    assert_eq!(again.report.gas.init, 352 + start.init.cached);
+    assert_eq!(again.uncached_gas_used(), first.gas_used);
+    world.advance(1, 12);
+    assert!(
+        !run(&mut world, program, 0)
+            .report
+            .start
+            .expect("code ran")
+            .cached
+    );
+    world.cache_program(program);
+    world.advance(1, 12);
+    assert!(
+        run(&mut world, program, 0)
+            .report
+            .start
+            .expect("code ran")
+            .cached
+    );
 }
 
 #[test]
@@ -388,7 +431,7 @@ fn the_block_and_calldata_are_the_hosts() {
       (import "vm_hooks" "chainid" (func $chainid (result i64)))
       (import "vm_hooks" "msg_sender" (func $sender (param i32)))
       (import "vm_hooks" "native_keccak256" (func $keccak (param i32 i32 i32)))
-      (memory (export "memory") 1)
+      (memory (export "memory") 1 1)
       (func (export "user_entrypoint") (param $len i32) (result i32)
         (call $read_args (i32.const 512))
         (i64.store (i32.const 24) (call $number))
@@ -413,7 +456,8 @@ fn the_block_and_calldata_are_the_hosts() {
         B256::from(words[4].to_be_bytes::<32>()),
         stylus_runtime::keccak256(b"hello")
     );
-    assert_eq!(outcome.report.gas.keccak, 36);
+    // Nitro's native_keccak256: 121,800 ink for up to two words.
+    assert_eq!(outcome.report.gas.keccak, 13);
 }
 
 #[test]
@@ -423,7 +467,7 @@ fn deep_call_stacks_run_on_the_transactions_own_stack() {
       (import "vm_hooks" "read_args" (func $read_args (param i32)))
       (import "vm_hooks" "contract_address" (func $address (param i32)))
       (import "vm_hooks" "call_contract" (func $call (param i32 i32 i32 i32 i64 i32) (result i32)))
-      (memory (export "memory") 1)
+      (memory (export "memory") 1 1)
       (func (export "user_entrypoint") (param $len i32) (result i32)
         (call $read_args (i32.const 96))
         (if (i32.eqz (i32.load (i32.const 96))) (then (return (i32.const 0))))
@@ -432,6 +476,8 @@ fn deep_call_stacks_run_on_the_transactions_own_stack() {
         (call $call (i32.const 200) (i32.const 96) (i32.const 4) (i32.const 128)
           (i64.const -1) (i32.const 160))))"#;
     let mut world = World::new();
+    // Enough gas that the page limit binds before gas does.
+    world.set_gas_limit(1_000_000_000);
     let program = deploy(&mut world, wat);
     let from = world.eoa("caller");
     let depth = |outcome: &CallOutcome| {
@@ -448,4 +494,29 @@ fn deep_call_stacks_run_on_the_transactions_own_stack() {
     let outcome = world.call(from, program, &1000u32.to_le_bytes());
     assert_eq!(outcome.status, Status::Revert);
     assert_eq!(depth(&outcome), (128, Status::OutOfGas));
+}
+
+#[test]
+fn profiling_splits_compute_by_function_and_costs_nothing() {
+    let wat = r#"(module (memory (export "memory") 1 1)
+      (func $spend (result i32) (i32.add (i32.const 1) (i32.const 2)))
+      (func (export "user_entrypoint") (param i32) (result i32)
+        (drop (call $spend)) (drop (call $spend)) (i32.const 0)))"#;
+    let mut world = World::new();
+    let program = deploy(&mut world, wat);
+    world.cache_program(program);
+    let plain = run(&mut world, program, 0);
+    world.set_profiling(true);
+    let profiled = run(&mut world, program, 0);
+    assert_eq!(profiled.gas_used, plain.gas_used);
+    let profile = &profiled.report.profile;
+    // $spend: one block of i32.const, i32.const, i32.add, end (1+1+70+1)
+    // plus the header, twice.
+    assert!(profile.contains(&(
+        "spend".to_string(),
+        2 * (73 + stylus_runtime::gas::BLOCK_HEADER_INK)
+    )));
+    let counted: u64 = profile.iter().map(|(_, ink)| ink).sum();
+    assert_eq!(counted.div_ceil(10_000), profiled.report.gas.compute);
+    assert!(plain.report.profile.is_empty());
 }

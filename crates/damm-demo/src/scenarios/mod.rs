@@ -50,7 +50,7 @@ pub fn run(checks: &mut Checks) -> Result<(), Failure> {
     withdrawals::run(&mut three, checks, &markets)?;
     txs.extend_from_slice(three.txs());
 
-    gas_summary(&txs);
+    gas_summary(&txs, &wasms);
     Ok(())
 }
 
@@ -419,18 +419,44 @@ pub fn closed_form_hf(n: u64) -> U256 {
     isqrt(hf_squared * s) / WAD
 }
 
-/// The gas per operation over both worlds, from the runtime's reports.
-fn gas_summary(txs: &[Tx]) {
+/// Uniswap V2: a one-hop `swapExactTokensForTokens` through Router02, and
+/// `pair.swap` called directly, in transaction gas (Cancun rules, v2-core
+/// 1.0.1's published bytecode; `docs/gas.md`).
+pub const ROUTER02_SWAP_GAS: u64 = 97_726;
+/// See [`ROUTER02_SWAP_GAS`].
+pub const PAIR_SWAP_GAS: u64 = 73_162;
+
+/// The gas per operation over both worlds, from the runtime's reports, with
+/// every program cached and, beside it, with none cached.
+fn gas_summary(txs: &[Tx], wasms: &Wasms) {
     heading("Gas per operation (the runtime's reports; transaction gas = intrinsic + execution − refund)");
+    let damm = stylus_check::check(&wasms.damm);
+    let token = stylus_check::check(&wasms.token);
+    println!(
+        "  dAMM WASM {} B, {} B brotli ({} fragments); init gas per call {} cached, {} uncached",
+        table::thousands(&damm.raw_bytes.to_string()),
+        table::thousands(&damm.compressed_bytes.to_string()),
+        damm.fragments(),
+        table::gas(damm.init.cached_call_gas()),
+        table::gas(damm.init.uncached_call_gas()),
+    );
+    println!(
+        "  test token WASM {} B brotli; init gas per call {} cached, {} uncached (tokens on Arbitrum are mostly EVM contracts, which pay none)",
+        table::thousands(&token.compressed_bytes.to_string()),
+        table::gas(token.init.cached_call_gas()),
+        table::gas(token.init.uncached_call_gas()),
+    );
     let mut table = Table::new(&[
         "operation",
         "calls",
         "min",
         "mean",
         "max",
-        "exec (mean)",
+        "uncached (mean)",
+        "init",
         "compute",
         "storage",
+        "logs",
         "token calls",
     ]);
     let ops = [
@@ -458,13 +484,42 @@ fn gas_summary(txs: &[Tx]) {
             table::gas(of.iter().map(|tx| tx.gas).min().unwrap_or(0)),
             table::gas(mean(&|tx| tx.gas)),
             table::gas(of.iter().map(|tx| tx.gas).max().unwrap_or(0)),
-            table::gas(mean(&|tx| tx.execution)),
+            table::gas(mean(&|tx| tx.uncached_gas)),
+            table::gas(mean(&|tx| tx.breakdown.init)),
             table::gas(mean(&|tx| tx.breakdown.compute)),
             table::gas(mean(&|tx| {
                 tx.breakdown.storage_read + tx.breakdown.storage_write
             })),
+            table::gas(mean(&|tx| tx.breakdown.logs)),
             table::gas(mean(&|tx| tx.breakdown.callees + tx.breakdown.calls)),
         ]);
     }
+    table.row([
+        "for scale: Uniswap V2 Router02 swap".to_string(),
+        String::new(),
+        String::new(),
+        table::gas(ROUTER02_SWAP_GAS),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    table.row([
+        "for scale: Uniswap V2 pair.swap".to_string(),
+        String::new(),
+        String::new(),
+        table::gas(PAIR_SWAP_GAS),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
     table.print();
+    println!("  init, compute, storage and logs are the dAMM frame's own; token calls are the calls to the tokens and what they cost");
 }
