@@ -144,18 +144,23 @@ interface IDamm  {
     event WithdrawalLocked(uint64 indexed id, address indexed owner, address indexed recipient, uint256 shares, uint256 amount0, uint256 amount1, uint64 readyAt);
     /// A locked withdrawal was paid out.
     event WithdrawalCompleted(uint64 indexed id, address indexed recipient, uint256 amount0, uint256 amount1);
-    /// A direct L1 swap, with the fee (WAD) it paid.
-    event Swap(address indexed sender, address indexed recipient, bool zeroForOne, uint256 amountIn, uint256 amountOut, uint256 fee);
+    /// A direct L1 swap: what the pool received (positive) or paid (negative)
+    /// of each token, and the fee (WAD) the trade paid.
+    event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint256 fee);
     /// A market was registered; (x, y) is its first committed virtual state.
     event MarketRegistered(uint64 indexed id, address indexed operator, uint8 kind, uint256 paramA, uint256 paramB, uint256 weight, uint256 feeScale, uint256 x, uint256 y);
     /// A market was paused (2), resumed (1) or retired (3).
     event MarketStatusChanged(uint64 indexed id, uint8 status);
     /// A market's operator was rotated.
     event OperatorChanged(uint64 indexed id, address indexed operator);
-    /// A market's batch settled: the net order, its L2 joins and exits, the
-    /// next committed state, HF after, the invariant growth (the fees the
-    /// batch earned, in the curve's units) and the batch commitment.
-    event Checkpoint(uint64 indexed market, uint64 indexed batchId, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, uint256 sharesMinted, uint256 sharesExited, uint256 x, uint256 y, uint256 hfAfter, uint256 growth, bytes32 commitment);
+    /// A market's batch settled: its net order, as what the pool received
+    /// (positive) or paid (negative) of each token, the next committed state,
+    /// HF after, the invariant growth (the fees the batch earned, in the
+    /// curve's units) and the batch commitment.
+    event Checkpoint(uint64 indexed market, uint64 indexed batchId, int256 amount0, int256 amount1, uint256 x, uint256 y, uint256 hfAfter, uint256 growth, bytes32 commitment);
+    /// A checkpoint's L2 joins and exits: the shares minted to the market and
+    /// those its L2 LPs exited with (locked through the ACP).
+    event MarketShares(uint64 indexed market, uint256 minted, uint256 exited);
     /// A governance parameter changed.
     event ParameterSet(uint8 indexed id, uint256 value);
     /// The global pause was switched.

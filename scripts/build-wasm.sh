@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds one Stylus crate of the workspace into target/stylus/OUT.wasm and
-# checks it: usage `scripts/build-wasm.sh PACKAGE OUT`.
+# checks it: usage `scripts/build-wasm.sh PACKAGE OUT [FEATURES]`.
 #  1. rustc: nightly build-std with the flags of scripts/wasm-env.sh
 #     (panic=immediate-abort, a 32 KiB stack).
 #  2. wasm-opt with the recipe in Stylus.toml, which cargo-stylus applies
@@ -11,11 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 package=$1
 out=target/stylus/$2.wasm
-raw=target/contract/wasm32-unknown-unknown/release/${package//-/_}.wasm
-echo "building $package to WASM (nightly build-std, panic=immediate-abort)..."
+features=${3:-}
+# One target directory per feature set, so the builds do not undo each other.
+target_dir=target/contract${features:+-$features}
+raw=$target_dir/wasm32-unknown-unknown/release/${package//-/_}.wasm
+echo "building $package${features:+ (features: $features)} to WASM (nightly build-std, panic=immediate-abort)..."
 source scripts/wasm-env.sh
 cargo build --locked --release --lib -p "$package" --target wasm32-unknown-unknown \
-  -Z build-std=std,panic_abort --target-dir target/contract
+  ${features:+--features "$features"} -Z build-std=std,panic_abort --target-dir "$target_dir"
 mkdir -p target/stylus
 recipe=$(python3 -c 'import tomllib
 r = tomllib.load(open("Stylus.toml", "rb"))["wasm-opt"]

@@ -8,6 +8,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, FixedBytes, U256};
+use damm_math::arith::{from_be_bytes, to_be_bytes};
 
 /// A static ABI value as its 32-byte word.
 pub(crate) trait Word {
@@ -23,13 +24,13 @@ impl Word for U256 {
 
 impl Word for Address {
     fn word(self) -> U256 {
-        U256::from_be_bytes(self.into_word().0)
+        from_be_bytes(&self.into_word().0)
     }
 }
 
 impl Word for FixedBytes<32> {
     fn word(self) -> U256 {
-        U256::from_be_bytes(self.0)
+        from_be_bytes(&self.0)
     }
 }
 
@@ -56,7 +57,7 @@ pub(crate) fn encode(prefix: &[u8], words: &[U256]) -> Vec<u8> {
     let mut out = Vec::with_capacity(prefix.len() + 32 * words.len());
     out.extend_from_slice(prefix);
     for word in words {
-        out.extend_from_slice(&word.to_be_bytes::<32>());
+        out.extend_from_slice(&to_be_bytes(*word));
     }
     out
 }
@@ -71,7 +72,7 @@ impl crate::Damm {
         topics.extend(
             indexed
                 .iter()
-                .map(|word| FixedBytes::from(word.to_be_bytes::<32>())),
+                .map(|word| FixedBytes::from(to_be_bytes(*word))),
         );
         // Logging fails only in a static call, where nothing could change anyway.
         let _ = self.vm().raw_log(&topics, &encode(&[], data));

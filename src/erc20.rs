@@ -5,18 +5,45 @@
 //! `MINIMUM_LIQUIDITY` held by the zero address, and the shares markets hold
 //! for their L2 LPs (see `Damm::market`), which are not transferable. Those
 //! market shares are minted and burned by checkpoints, and show in the
-//! `Checkpoint` event (`sharesMinted`, `sharesExited`), not as `Transfer`s.
+//! `MarketShares` event, not as `Transfer`s.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolEvent;
+use damm_math::arith::add;
 
 use crate::abi::Word;
-
 use crate::errors::{Error, InsufficientAllowance, InsufficientBalance};
 use crate::events::{Approval, Transfer};
+use crate::store::{self, slot};
 use crate::Damm;
 
 impl Damm {
+    /// The slot of `owner`'s balance.
+    fn balance_key(&self, owner: Address) -> B256 {
+        self.entry(slot(store::BALANCES), owner.into_word())
+    }
+
+    /// The slot of `spender`'s allowance from `owner`.
+    fn allowance_key(&self, owner: Address, spender: Address) -> B256 {
+        let inner = self.entry(slot(store::ALLOWANCES), owner.into_word());
+        self.entry(inner, spender.into_word())
+    }
+
+    /// `owner`'s shares.
+    pub(crate) fn shares_of(&self, owner: Address) -> U256 {
+        self.load(self.balance_key(owner)).into()
+    }
+
+    fn set_shares_of(&mut self, owner: Address, value: U256) {
+        let key = self.balance_key(owner);
+        self.store(key, value.into());
+    }
+
+    /// What `spender` may move of `owner`'s shares.
+    pub(crate) fn allowance_of(&self, owner: Address, spender: Address) -> U256 {
+        self.load(self.allowance_key(owner, spender)).into()
+    }
+
     /// Moves shares between two holders.
     pub(crate) fn transfer_shares(
         &mut self,
@@ -26,9 +53,9 @@ impl Damm {
     ) -> Result<(), Error> {
         crate::guard::not_zero(to)?;
         self.debit(from, value)?;
-        let balance = self.balances.get(to);
         // Cannot overflow: every balance is part of the total supply.
-        self.balances.insert(to, balance.saturating_add(value));
+        let balance = self.shares_of(to).saturating_add(value);
+        self.set_shares_of(to, balance);
         self.emit(
             Transfer::SIGNATURE_HASH,
             &[from.word(), to.word()],
@@ -37,35 +64,36 @@ impl Damm {
         Ok(())
     }
 
-    /// Mints `value` new shares to `to` (the zero address for `MINIMUM_LIQUIDITY`).
-    pub(crate) fn mint_shares(&mut self, to: Address, value: U256) -> Result<(), Error> {
-        let supply = damm_math::arith::add(self.total_supply.get(), value)?;
-        self.total_supply.set(supply);
-        let balance = self.balances.get(to);
-        self.balances.insert(to, balance.saturating_add(value));
+    /// Mints `value` new shares to `to` (the zero address for
+    /// `MINIMUM_LIQUIDITY`) and returns the new supply.
+    pub(crate) fn mint_shares(&mut self, to: Address, value: U256) -> Result<U256, Error> {
+        let supply = add(self.total_supply_value(), value)?;
+        self.set_total_supply(supply)?;
+        let balance = self.shares_of(to).saturating_add(value);
+        self.set_shares_of(to, balance);
         self.emit(
             Transfer::SIGNATURE_HASH,
             &[Address::ZERO.word(), to.word()],
             &[value],
         );
-        Ok(())
+        Ok(supply)
     }
 
-    /// Burns `value` of `from`'s shares.
-    pub(crate) fn burn_shares(&mut self, from: Address, value: U256) -> Result<(), Error> {
+    /// Burns `value` of `from`'s shares and returns the new supply.
+    pub(crate) fn burn_shares(&mut self, from: Address, value: U256) -> Result<U256, Error> {
         self.debit(from, value)?;
-        self.total_supply
-            .set(self.total_supply.get().saturating_sub(value));
+        let supply = self.total_supply_value().saturating_sub(value);
+        self.set_total_supply(supply)?;
         self.emit(
             Transfer::SIGNATURE_HASH,
             &[from.word(), Address::ZERO.word()],
             &[value],
         );
-        Ok(())
+        Ok(supply)
     }
 
     fn debit(&mut self, from: Address, value: U256) -> Result<(), Error> {
-        let balance = self.balances.get(from);
+        let balance = self.shares_of(from);
         if balance < value {
             return Err(InsufficientBalance {
                 balance,
@@ -73,7 +101,7 @@ impl Damm {
             }
             .into());
         }
-        self.balances.insert(from, balance.saturating_sub(value));
+        self.set_shares_of(from, balance - value);
         Ok(())
     }
 
@@ -85,7 +113,8 @@ impl Damm {
         value: U256,
     ) -> Result<(), Error> {
         crate::guard::not_zero(spender)?;
-        self.allowances.setter(owner).insert(spender, value);
+        let key = self.allowance_key(owner, spender);
+        self.store(key, value.into());
         self.emit(
             Approval::SIGNATURE_HASH,
             &[owner.word(), spender.word()],
@@ -102,7 +131,7 @@ impl Damm {
         spender: Address,
         value: U256,
     ) -> Result<(), Error> {
-        let allowance = self.allowances.getter(owner).get(spender);
+        let allowance = self.allowance_of(owner, spender);
         if allowance == U256::MAX {
             return Ok(());
         }
@@ -113,6 +142,6 @@ impl Damm {
             }
             .into());
         }
-        self.set_allowance(owner, spender, allowance.saturating_sub(value))
+        self.set_allowance(owner, spender, allowance - value)
     }
 }

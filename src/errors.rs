@@ -24,19 +24,21 @@ macro_rules! errors {
             )*
         }
 
-        /// The contract's error: one variant per Solidity error.
+        /// The contract's error: one variant per Solidity error. The fields
+        /// are boxed so that every `Result` stays a few words: results are
+        /// moved on every `?`, and the WASM copies them byte by byte.
         #[derive(Debug, PartialEq)]
         pub enum Error {
             $(
                 $(#[doc = $doc])*
-                $name($name),
+                $name(alloc::boxed::Box<$name>),
             )*
         }
 
         $(
             impl From<$name> for Error {
                 fn from(error: $name) -> Self {
-                    Self::$name(error)
+                    Self::$name(alloc::boxed::Box::new(error))
                 }
             }
         )*

@@ -5,11 +5,12 @@
 //! pause stops deposits, swaps and settlements, never a withdrawal whose ACP
 //! has passed.
 
-use alloy_primitives::{Address, U256, U64};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolEvent;
 use damm_math::arith::WAD;
 
-use crate::abi::Word;
+use crate::abi::Word as _;
+use crate::store::{self, narrow64, wide, Admin, TokenSlot, Trend, Word, PAUSED};
 
 use crate::errors::{Error, ParameterOutOfRange};
 use crate::events::{OwnershipTransferStarted, OwnershipTransferred, ParameterSet, PausedSet};
@@ -89,32 +90,103 @@ impl Damm {
     }
 
     fn write_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
+        // Each parameter lives in the slot its hot path reads anyway
+        // (`crate::store`).
+        let small = narrow64(value)?;
         match id {
-            param::HF_MIN => self.hf_min.set(value),
-            param::PHI => self.phi.set(value),
-            param::FEE_MAX => self.fee_max.set(value),
-            param::ACP => self.acp.set(U64::from(value.to::<u64>())),
-            param::GRACE => self.grace.set(U64::from(value.to::<u64>())),
-            param::BUFFER => self.buffer.set(value),
-            _ => self.external_hf_min.set(value),
+            param::HF_MIN => {
+                let slot = TokenSlot {
+                    extra: small,
+                    ..self.token1_slot()
+                };
+                self.set_global(store::TOKEN1, slot.into());
+            }
+            param::PHI | param::FEE_MAX => {
+                let mut slot = self.supply_slot();
+                if id == param::PHI {
+                    slot.phi = small;
+                } else {
+                    slot.fee_max = small;
+                }
+                self.set_global(store::SUPPLY, slot.into());
+            }
+            param::ACP | param::GRACE => {
+                let mut admin = self.admin();
+                // Bounded by 30 days, so it fits.
+                let seconds = u32::try_from(small).unwrap_or(u32::MAX);
+                if id == param::ACP {
+                    admin.acp = seconds;
+                } else {
+                    admin.grace = seconds;
+                }
+                self.set_global(store::ADMIN, admin.into());
+            }
+            param::BUFFER => {
+                let slot = TokenSlot {
+                    extra: small,
+                    ..self.token0_slot()
+                };
+                self.set_global(store::TOKEN0, slot.into());
+            }
+            _ => {
+                let trend = Trend {
+                    external_hf_min: small,
+                    ..self.trend()
+                };
+                self.set_global(store::TREND, trend.into());
+            }
         }
         self.emit(ParameterSet::SIGNATURE_HASH, &[id.word()], &[value]);
         Ok(())
     }
 
+    /// The parameters, as `Damm::parameters` returns them.
+    pub(crate) fn parameter_values(&self) -> [U256; 7] {
+        let (token0, token1, supply, admin) = (
+            self.token0_slot(),
+            self.token1_slot(),
+            self.supply_slot(),
+            self.admin(),
+        );
+        [
+            wide(token1.extra),
+            wide(supply.phi),
+            wide(supply.fee_max),
+            wide(admin.acp),
+            wide(admin.grace),
+            wide(token0.extra),
+            wide(self.trend().external_hf_min),
+        ]
+    }
+
     /// See [`Damm::set_paused`].
     pub(crate) fn do_set_paused(&mut self, paused: bool) {
-        self.paused.set(paused);
+        let mut slot = self.token0_slot();
+        slot.flags = if paused {
+            slot.flags | PAUSED
+        } else {
+            slot.flags & !PAUSED
+        };
+        self.set_global(store::TOKEN0, slot.into());
         self.emit(PausedSet::SIGNATURE_HASH, &[], &[paused.word()]);
+    }
+
+    /// The proposed owner.
+    pub(crate) fn pending_owner_value(&self) -> Address {
+        self.global(store::PENDING_OWNER).address()
+    }
+
+    fn set_pending_owner(&mut self, owner: Address) {
+        self.set_global(store::PENDING_OWNER, Word::with_address(0, 0, owner));
     }
 
     /// See [`Damm::transfer_ownership`].
     pub(crate) fn do_transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
         crate::guard::not_zero(new_owner)?;
-        self.pending_owner.set(new_owner);
+        self.set_pending_owner(new_owner);
         self.emit(
             OwnershipTransferStarted::SIGNATURE_HASH,
-            &[self.owner.get().word(), new_owner.word()],
+            &[self.admin().owner.word(), new_owner.word()],
             &[],
         );
         Ok(())
@@ -122,11 +194,19 @@ impl Damm {
 
     /// See [`Damm::accept_ownership`].
     pub(crate) fn do_accept_ownership(&mut self) -> Result<(), Error> {
-        let new_owner = self.pending_owner.get();
+        let new_owner = self.pending_owner_value();
         self.only(new_owner)?;
-        let previous_owner = self.owner.get();
-        self.owner.set(new_owner);
-        self.pending_owner.set(Address::ZERO);
+        let admin = self.admin();
+        let previous_owner = admin.owner;
+        self.set_global(
+            store::ADMIN,
+            Admin {
+                owner: new_owner,
+                ..admin
+            }
+            .into(),
+        );
+        self.set_pending_owner(Address::ZERO);
         self.emit(
             OwnershipTransferred::SIGNATURE_HASH,
             &[previous_owner.word(), new_owner.word()],

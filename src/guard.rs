@@ -5,6 +5,7 @@ use alloy_primitives::{Address, U256};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{Error, Expired, InvalidAddress, Paused, Reentrancy, Unauthorized};
+use crate::store::{self, Admin, TokenSlot, PAUSED};
 use crate::Damm;
 
 /// Refuses the zero address (as a recipient, tokens sent there are lost; as
@@ -16,35 +17,79 @@ pub(crate) fn not_zero(account: Address) -> Result<(), Error> {
     Ok(())
 }
 
+/// The lock's key: transient slot 0, the contract's only transient value.
+/// Transient storage (EIP-1153) lives for the transaction and costs 100 gas
+/// an access, where a storage slot would cost 2,100 cold plus a write.
+#[cfg(target_arch = "wasm32")]
+const LOCK_KEY: [u8; 32] = [0; 32];
+
 impl Damm {
-    /// Takes the reentrancy lock. Every state-changing entry takes it first and
-    /// releases it last ([`Self::unlock`]); a revert releases it too, since
-    /// the write is rolled back. The SDK's entrypoint also refuses re-entry;
-    /// this lock does not rely on that.
+    /// Takes the reentrancy lock. Every state-changing entry takes it first
+    /// and releases it last ([`Self::unlock`]); a revert releases it too,
+    /// since the write is rolled back. The SDK's entrypoint also refuses
+    /// re-entry; this lock does not rely on that.
+    ///
+    /// In the contract the lock is transient storage. motsu has no
+    /// transient storage, so native test builds keep it in a storage slot
+    /// beyond the layout; the WASM's lock is tested in the runtime.
     pub(crate) fn lock(&mut self) -> Result<(), Error> {
-        if self.entered.get() {
+        if self.locked() {
             return Err(Reentrancy {}.into());
         }
-        self.entered.set(true);
+        self.set_locked(true);
         Ok(())
     }
 
     /// Releases the reentrancy lock.
     pub(crate) fn unlock(&mut self) {
-        self.entered.set(false);
+        self.set_locked(false);
     }
 
-    /// Refuses while the global pause is on (deposits, swaps, settlements).
-    pub(crate) fn when_live(&self) -> Result<(), Error> {
-        if self.paused.get() {
+    #[cfg(target_arch = "wasm32")]
+    fn locked(&self) -> bool {
+        crate::hostio::transient_load(&LOCK_KEY)[31] != 0
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn set_locked(&mut self, held: bool) {
+        let mut value = [0u8; 32];
+        value[31] = u8::from(held);
+        crate::hostio::transient_store(&LOCK_KEY, &value);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn locked(&self) -> bool {
+        self.global(NATIVE_LOCK).0[3] != 0
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn set_locked(&mut self, held: bool) {
+        self.set_global(NATIVE_LOCK, store::Word([0, 0, 0, u64::from(held)]));
+    }
+
+    /// Slot `TOKEN0`, refusing while the global pause is on (deposits,
+    /// swaps, settlements).
+    pub(crate) fn when_live(&self) -> Result<TokenSlot, Error> {
+        let slot: TokenSlot = self.global(store::TOKEN0).into();
+        if slot.flags & PAUSED != 0 {
             return Err(Paused {}.into());
         }
-        Ok(())
+        Ok(slot)
+    }
+
+    /// Whether the global pause is on.
+    pub(crate) fn is_paused(&self) -> bool {
+        TokenSlot::from(self.global(store::TOKEN0)).flags & PAUSED != 0
+    }
+
+    /// Slot `ADMIN`.
+    pub(crate) fn admin(&self) -> Admin {
+        self.global(store::ADMIN).into()
     }
 
     /// Refuses any caller but the owner.
     pub(crate) fn only_owner(&self) -> Result<(), Error> {
-        self.only(self.owner.get())
+        self.only(self.admin().owner)
     }
 
     /// Refuses any caller but `account`.
@@ -74,6 +119,10 @@ impl Damm {
         self.vm().block_timestamp()
     }
 }
+
+/// Where native test builds keep the lock: far past the layout's slots.
+#[cfg(not(target_arch = "wasm32"))]
+const NATIVE_LOCK: u64 = u64::MAX;
 
 /// A per-thread clock override for native tests: motsu fixes the block
 /// timestamp, and the ACP needs time to pass. Not compiled into the WASM.

@@ -37,11 +37,16 @@ mod erc20;
 pub mod errors;
 pub mod governance;
 pub mod guard;
+#[cfg(target_arch = "wasm32")]
+mod hostio;
 mod liquidity;
 pub mod markets;
+#[cfg(target_arch = "wasm32")]
+mod mem;
 mod pool;
 #[cfg(not(feature = "export-abi"))]
 pub mod router;
+mod store;
 mod swap;
 mod token;
 
@@ -62,37 +67,12 @@ use alloy_primitives::{Address, FixedBytes, B256, U256};
 use damm_math::arith::WAD;
 use damm_math::VirtualState;
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{
-    StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU64, StorageU8,
-    StorageVec,
-};
 
 use errors::{Error, InvalidAddress};
 
 /// `keccak256("")`: the code hash of an account without code.
 const EMPTY_CODE_HASH: B256 =
     alloy_primitives::b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
-
-/// One market's record (SPEC §3).
-#[storage]
-pub struct Market {
-    operator: StorageAddress,
-    kind: StorageU8,
-    status: StorageU8,
-    batch_id: StorageU64,
-    settled_at: StorageU64,
-    settled_sequence: StorageU64,
-    pending_exits: StorageU64,
-    param_a: StorageU256,
-    param_b: StorageU256,
-    weight: StorageU256,
-    fee_scale: StorageU256,
-    x: StorageU256,
-    y: StorageU256,
-    shares: StorageU256,
-    growth: StorageU256,
-    commitment: StorageB256,
-}
 
 /// What [`Damm::market`] returns: `(operator, kind, status, paramA, paramB,
 /// weight, feeScale, batchId, x, y, settledAt, shares, growth)`.
@@ -112,56 +92,11 @@ pub type MarketView = (
     U256,
 );
 
-/// One locked withdrawal (SPEC §10).
-#[storage]
-pub struct Withdrawal {
-    recipient: StorageAddress,
-    done: StorageBool,
-    market: StorageU64,
-    ready_at: StorageU64,
-    fallback_at: StorageU64,
-    sequence: StorageU64,
-    amount0: StorageU256,
-    amount1: StorageU256,
-}
-
-/// The contract's storage.
+/// The contract. Its storage is laid out by hand in [`store`], so the SDK
+/// sees no fields.
 #[storage]
 #[entrypoint]
-pub struct Damm {
-    // The LP share token.
-    balances: StorageMap<Address, StorageU256>,
-    allowances: StorageMap<Address, StorageMap<Address, StorageU256>>,
-    total_supply: StorageU256,
-    // The pool's books.
-    token0: StorageAddress,
-    token1: StorageAddress,
-    balance0: StorageU256,
-    balance1: StorageU256,
-    reserved0: StorageU256,
-    reserved1: StorageU256,
-    // Kyber's volume recorder.
-    ema_short: StorageU256,
-    ema_long: StorageU256,
-    ema_volume: StorageU256,
-    ema_block: StorageU64,
-    // Governance.
-    owner: StorageAddress,
-    paused: StorageBool,
-    entered: StorageBool,
-    pending_owner: StorageAddress,
-    acp: StorageU64,
-    grace: StorageU64,
-    sequence: StorageU64,
-    hf_min: StorageU256,
-    phi: StorageU256,
-    fee_max: StorageU256,
-    buffer: StorageU256,
-    external_hf_min: StorageU256,
-    // Markets and withdrawals, by id.
-    markets: StorageVec<Market>,
-    withdrawals: StorageVec<Withdrawal>,
-}
+pub struct Damm {}
 
 /// The public methods. The ABI router ([`router`]) dispatches calldata to
 /// them; under `export-abi`, `#[public]` reads them to print the interface.
@@ -194,17 +129,17 @@ impl Damm {
 
     /// Live shares, including the markets' and the locked minimum.
     pub fn total_supply(&self) -> U256 {
-        self.total_supply.get()
+        self.total_supply_value()
     }
 
     /// `account`'s shares.
     pub fn balance_of(&self, account: Address) -> U256 {
-        self.balances.get(account)
+        self.shares_of(account)
     }
 
     /// What `spender` may move of `owner`'s shares.
     pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
-        self.allowances.getter(owner).get(spender)
+        self.allowance_of(owner, spender)
     }
 
     /// Moves `value` shares to `to`.
@@ -275,7 +210,6 @@ impl Damm {
         deadline: U256,
     ) -> Result<(U256, U256, U256), Error> {
         self.lock()?;
-        self.when_live()?;
         self.before(deadline)?;
         let result = self.do_deposit(amount0_max, amount1_max, min_shares, recipient)?;
         self.unlock();
@@ -338,25 +272,21 @@ impl Damm {
     /// [`errors::UnknownWithdrawal`].
     #[allow(clippy::type_complexity)]
     pub fn withdrawal(&self, id: u64) -> Result<(Address, u64, U256, U256, u64, u64, bool), Error> {
-        let claim = self
-            .withdrawals
-            .get(id)
-            .ok_or(errors::UnknownWithdrawal { id })?;
-        let market = claim.market.get().to::<u64>();
+        let (claim, amount0, amount1) = self.withdrawal_record(id)?;
         Ok((
-            self.payee(claim.recipient.get(), market),
-            market,
-            claim.amount0.get(),
-            claim.amount1.get(),
-            claim.ready_at.get().to::<u64>(),
-            claim.fallback_at.get().to::<u64>(),
-            claim.done.get(),
+            self.payee(&claim),
+            claim.market.unwrap_or(liquidity::NO_MARKET),
+            amount0,
+            amount1,
+            claim.ready_at(),
+            claim.fallback_at(),
+            amount0.is_zero() && amount1.is_zero(),
         ))
     }
 
     /// How many withdrawals were ever locked (ids are `0..count`).
     pub fn withdrawal_count(&self) -> u64 {
-        self.withdrawals.len() as u64
+        self.counts().withdrawals
     }
 
     // ---- Direct L1 swaps ----
@@ -380,7 +310,6 @@ impl Damm {
         deadline: U256,
     ) -> Result<U256, Error> {
         self.lock()?;
-        self.when_live()?;
         self.before(deadline)?;
         let out = self.do_swap(zero_for_one, amount_in, min_out, true, recipient)?;
         self.unlock();
@@ -403,7 +332,6 @@ impl Damm {
         deadline: U256,
     ) -> Result<U256, Error> {
         self.lock()?;
-        self.when_live()?;
         self.before(deadline)?;
         let paid = self.do_swap(zero_for_one, amount_out, max_in, false, recipient)?;
         self.unlock();
@@ -419,7 +347,7 @@ impl Damm {
         zero_for_one: bool,
         amount_in: U256,
     ) -> Result<(U256, U256), Error> {
-        let (_, amount_out, fee) = self.price(zero_for_one, amount_in, true)?;
+        let (_, amount_out, fee) = self.quote(zero_for_one, amount_in, true)?;
         Ok((amount_out, fee))
     }
 
@@ -432,7 +360,7 @@ impl Damm {
         zero_for_one: bool,
         amount_out: U256,
     ) -> Result<(U256, U256), Error> {
-        let (amount_in, _, fee) = self.price(zero_for_one, amount_out, false)?;
+        let (amount_in, _, fee) = self.quote(zero_for_one, amount_out, false)?;
         Ok((amount_in, fee))
     }
 
@@ -441,7 +369,7 @@ impl Damm {
     /// # Errors
     /// [`errors::MathFailure`] while the pool is empty.
     pub fn current_fee(&self) -> Result<U256, Error> {
-        Ok(self.swap_fee(U256::ZERO)?.0)
+        self.fee_now()
     }
 
     // ---- Markets ----
@@ -542,7 +470,6 @@ impl Damm {
         commitment: FixedBytes<32>,
     ) -> Result<(), Error> {
         self.lock()?;
-        self.when_live()?;
         let (start, end) = (
             VirtualState::new(start_x, start_y),
             VirtualState::new(end_x, end_y),
@@ -569,64 +496,71 @@ impl Damm {
     /// # Errors
     /// [`errors::UnknownMarket`].
     pub fn market(&self, id: u64) -> Result<MarketView, Error> {
-        let m = self.markets.get(id).ok_or(errors::UnknownMarket { id })?;
+        let head = self.head(id)?;
+        let (param_a, param_b) = self.curve_params(id);
+        let state = self.committed(id);
+        let progress = self.progress(id);
+        let shares = self.market_shares(id);
         Ok((
-            m.operator.get(),
-            m.kind.get().to::<u8>(),
-            m.status.get().to::<u8>(),
-            m.param_a.get(),
-            m.param_b.get(),
-            m.weight.get(),
-            m.fee_scale.get(),
-            m.batch_id.get().to::<u64>(),
-            m.x.get(),
-            m.y.get(),
-            m.settled_at.get().to::<u64>(),
-            m.shares.get(),
-            m.growth.get(),
+            head.operator,
+            head.kind,
+            head.status,
+            param_a,
+            param_b,
+            store::wide(head.weight),
+            store::wide(shares.fee_scale),
+            progress.batch_id,
+            state.x,
+            state.y,
+            progress.settled_at,
+            store::wide(shares.shares),
+            store::wide(progress.growth),
         ))
     }
 
     /// How many markets were registered (ids are `0..count`).
     pub fn market_count(&self) -> u64 {
-        self.markets.len() as u64
+        self.counts().markets
     }
 
     // ---- Pool views ----
 
     /// `(token0, token1)`.
     pub fn tokens(&self) -> (Address, Address) {
-        (self.token0.get(), self.token1.get())
+        (self.token0_slot().token, self.token1_slot().token)
     }
 
     /// The books: `(X, Y, R_x, R_y)`, balances held and amounts reserved for
     /// locked withdrawals. Free balances are `X − R_x` and `Y − R_y`.
     pub fn reserves(&self) -> (U256, U256, U256, U256) {
+        let ((free0, free1), (reserved0, reserved1)) = (self.free(), self.reserved());
+        // Each is below 2^128, so the sums cannot overflow.
         (
-            self.balance0.get(),
-            self.balance1.get(),
-            self.reserved0.get(),
-            self.reserved1.get(),
+            free0.saturating_add(reserved0),
+            free1.saturating_add(reserved1),
+            reserved0,
+            reserved1,
         )
     }
 
     /// The health factor `√(X̄·Ȳ)/T` (WAD); zero while the pool is empty.
     pub fn health_factor(&self) -> U256 {
-        self.pool().health_factor().unwrap_or(U256::ZERO)
+        self.books().health_factor().unwrap_or(U256::ZERO)
     }
 
     /// `(hfMin, phi, feeMax, acp, grace, buffer, externalHfMin, paused)`.
     #[allow(clippy::type_complexity)]
     pub fn parameters(&self) -> (U256, U256, U256, u64, u64, U256, U256, bool) {
+        let [hf_min, phi, fee_max, acp, grace, buffer, external_hf_min] = self.parameter_values();
         (
-            self.hf_min.get(),
-            self.phi.get(),
-            self.fee_max.get(),
-            self.acp.get().to::<u64>(),
-            self.grace.get().to::<u64>(),
-            self.buffer.get(),
-            self.external_hf_min.get(),
-            self.paused.get(),
+            hf_min,
+            phi,
+            fee_max,
+            acp.to::<u64>(),
+            grace.to::<u64>(),
+            buffer,
+            external_hf_min,
+            self.is_paused(),
         )
     }
 
@@ -634,12 +568,12 @@ impl Damm {
 
     /// The owner.
     pub fn owner(&self) -> Address {
-        self.owner.get()
+        self.admin().owner
     }
 
     /// The proposed owner, until it accepts.
     pub fn pending_owner(&self) -> Address {
-        self.pending_owner.get()
+        self.pending_owner_value()
     }
 
     /// Proposes a new owner (owner only); it takes over on
@@ -716,9 +650,20 @@ impl Damm {
             }
         }
         crate::guard::not_zero(owner)?;
-        self.token0.set(token0);
-        self.token1.set(token1);
-        self.owner.set(owner);
+        let token = |token| store::TokenSlot {
+            token,
+            ..store::TokenSlot::default()
+        };
+        self.set_global(store::TOKEN0, token(token0).into());
+        self.set_global(store::TOKEN1, token(token1).into());
+        self.set_global(
+            store::ADMIN,
+            store::Admin {
+                owner,
+                ..store::Admin::default()
+            }
+            .into(),
+        );
         self.set_defaults()
     }
 }

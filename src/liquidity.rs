@@ -11,23 +11,77 @@
 //! can see L2 flow that has not settled yet can lock ahead of it; the ACP and
 //! the settle-since-lock rule bound how stale that price can be, and a large
 //! lock can make a pending batch fail its solvency or buffer check.
+//!
+//! A withdrawal is two storage words ([`crate::store::withdrawal`]): who is
+//! paid, when it was locked with the ACP and grace of that moment, and for
+//! which market; and the two amounts owed, cleared once paid.
 
-use alloy_primitives::{Address, U256, U64};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolEvent;
-use damm_math::{arith::add, lp};
+use damm_math::arith::{add, sub};
+use damm_math::lp;
 use stylus_sdk::prelude::*;
 
-use crate::abi::Word;
-
+use crate::abi::Word as _;
 use crate::errors::{
     Error, InsufficientLiquidity, SlippageExceeded, UnknownWithdrawal, WithdrawalNotReady,
     ZeroAmount,
 };
 use crate::events::{Deposit, WithdrawalCompleted, WithdrawalLocked};
+use crate::store::{self, narrow, wide, withdrawal, Counts, Word};
+use crate::token::Side;
 use crate::Damm;
 
-/// Marks a withdrawal that belongs to no market (an L1 LP's).
+/// Marks a withdrawal that belongs to no market (an L1 LP's), in the ABI.
 pub(crate) const NO_MARKET: u64 = u64::MAX;
+/// The same in a withdrawal's word.
+const NO_MARKET_BYTE: u8 = 0xff;
+
+/// A withdrawal's first word.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Claim {
+    pub payee: Address,
+    pub market: Option<u64>,
+    pub locked_at: u64,
+    pub acp: u32,
+    pub grace: u32,
+}
+
+impl Claim {
+    /// When the ACP ends.
+    pub fn ready_at(&self) -> u64 {
+        self.locked_at.saturating_add(u64::from(self.acp))
+    }
+
+    /// From when it pays without waiting for markets.
+    pub fn fallback_at(&self) -> u64 {
+        self.ready_at().saturating_add(u64::from(self.grace))
+    }
+}
+
+impl From<Word> for Claim {
+    fn from(w: Word) -> Self {
+        let mid = w.mid();
+        let market = (mid & 0xff) as u8;
+        Self {
+            payee: w.address(),
+            market: (market != NO_MARKET_BYTE).then_some(u64::from(market)),
+            locked_at: w.0[0] >> 24,
+            acp: (w.0[0] & 0xff_ffff) as u32,
+            grace: mid >> 8,
+        }
+    }
+}
+
+impl From<Claim> for Word {
+    fn from(c: Claim) -> Self {
+        // Timestamps fit 40 bits and ACP and grace (at most 30 days) 24.
+        let lane0 = (c.locked_at << 24) | u64::from(c.acp & 0xff_ffff);
+        let market = c.market.map_or(NO_MARKET_BYTE, |m| m as u8);
+        let mid = ((c.grace & 0xff_ffff) << 8) | u32::from(market);
+        Word::with_address(lane0, mid, c.payee)
+    }
+}
 
 impl Damm {
     /// See [`Damm::deposit`].
@@ -38,17 +92,24 @@ impl Damm {
         min_shares: U256,
         recipient: Address,
     ) -> Result<(U256, U256, U256), Error> {
+        let token0 = self.when_live()?.token;
         crate::guard::not_zero(recipient)?;
-        let mut pool = self.pool();
-        let (shares, used0, used1) = if pool.total_supply.is_zero() {
+        let books = self.books();
+        let first = books.supply.is_zero();
+        let (shares, used0, used1) = if first {
             (
                 lp::mint_first(amount0_max, amount1_max)?,
                 amount0_max,
                 amount1_max,
             )
         } else {
-            let (free0, free1) = pool.free()?;
-            lp::mint(amount0_max, amount1_max, free0, free1, pool.total_supply)?
+            lp::mint(
+                amount0_max,
+                amount1_max,
+                books.free0,
+                books.free1,
+                books.supply,
+            )?
         };
         if shares < min_shares {
             return Err(SlippageExceeded {
@@ -57,26 +118,27 @@ impl Damm {
             }
             .into());
         }
-        if pool.total_supply.is_zero() {
+        if first {
             self.mint_shares(Address::ZERO, lp::MINIMUM_LIQUIDITY)?;
         }
         self.mint_shares(recipient, shares)?;
-        pool.balance0 = add(pool.balance0, used0)?;
-        pool.balance1 = add(pool.balance1, used1)?;
-        pool.total_supply = self.total_supply.get();
-        self.store_pool(&pool)?;
+        self.set_free(add(books.free0, used0)?, add(books.free1, used1)?)?;
+        // HF must stay computable: free balances below 2^128 (set_free) and
+        // so their product below 2^256.
+        self.books().health_factor()?;
         let sender = self.vm().msg_sender();
         self.emit(
             Deposit::SIGNATURE_HASH,
             &[sender.word(), recipient.word()],
             &[shares, used0, used1],
         );
-        self.pull(self.token0.get(), sender, used0)?;
-        self.pull(self.token1.get(), sender, used1)?;
+        let token1 = self.token1_slot().token;
+        self.pull(Side::Token0, token0, sender, used0)?;
+        self.pull(Side::Token1, token1, sender, used1)?;
         Ok((shares, used0, used1))
     }
 
-    /// See [`Damm::lock`].
+    /// See [`Damm::lock_withdrawal`].
     pub(crate) fn do_lock(
         &mut self,
         shares: U256,
@@ -89,9 +151,8 @@ impl Damm {
         }
         crate::guard::not_zero(recipient)?;
         let owner = self.vm().msg_sender();
-        let pool = self.pool();
-        let (free0, free1) = pool.free()?;
-        let (amount0, amount1) = lp::burn(shares, free0, free1, pool.total_supply)?;
+        let books = self.books();
+        let (amount0, amount1) = lp::burn(shares, books.free0, books.free1, books.supply)?;
         if amount0.is_zero() && amount1.is_zero() {
             return Err(InsufficientLiquidity {}.into());
         }
@@ -101,119 +162,136 @@ impl Damm {
             }
         }
         self.burn_shares(owner, shares)?;
-        self.reserved0.set(add(self.reserved0.get(), amount0)?);
-        self.reserved1.set(add(self.reserved1.get(), amount1)?);
-        Ok(self.record_claim(owner, recipient, NO_MARKET, shares, amount0, amount1))
+        self.set_free(sub(books.free0, amount0)?, sub(books.free1, amount1)?)?;
+        let (reserved0, reserved1) = self.reserved();
+        self.set_reserved(add(reserved0, amount0)?, add(reserved1, amount1)?)?;
+        self.record_claim(owner, recipient, None, shares, amount0, amount1)
     }
 
-    /// Records a fixed, already reserved claim for `recipient` (a market's
-    /// exits: its operator) as withdrawal number `id`, stamped with the
-    /// sequence number later settlements must pass and with its own ACP and
-    /// fallback times, so later parameter changes cannot lengthen the wait.
+    /// Records a fixed, already reserved claim for `payee` (a market's
+    /// exits: its operator) as the next withdrawal, stamped with the time of
+    /// the lock and the ACP and grace of that moment, so later parameter
+    /// changes cannot lengthen the wait.
     pub(crate) fn record_claim(
         &mut self,
         owner: Address,
-        recipient: Address,
-        market: u64,
+        payee: Address,
+        market: Option<u64>,
         shares: U256,
         amount0: U256,
         amount1: U256,
-    ) -> u64 {
-        let sequence = self.next_sequence();
-        let ready_at = self.now().saturating_add(self.acp.get().to::<u64>());
-        let fallback_at = ready_at.saturating_add(self.grace.get().to::<u64>());
-        let id = self.withdrawals.len() as u64;
-        let mut claim = self.withdrawals.grow();
-        claim.recipient.set(recipient);
-        claim.market.set(U64::from(market));
-        claim.ready_at.set(U64::from(ready_at));
-        claim.fallback_at.set(U64::from(fallback_at));
-        claim.sequence.set(U64::from(sequence));
-        claim.amount0.set(amount0);
-        claim.amount1.set(amount1);
+    ) -> Result<u64, Error> {
+        let admin = self.admin();
+        let claim = Claim {
+            payee,
+            market,
+            locked_at: self.now(),
+            acp: admin.acp,
+            grace: admin.grace,
+        };
+        let counts = self.counts();
+        let id = counts.withdrawals;
+        let amounts = Word::halves(narrow(amount0)?, narrow(amount1)?);
+        self.set_withdrawal_word(id, withdrawal::HEAD, claim.into());
+        self.set_withdrawal_word(id, withdrawal::AMOUNTS, amounts);
+        self.set_global(
+            store::COUNTS,
+            Counts {
+                withdrawals: id + 1,
+                ..counts
+            }
+            .into(),
+        );
         self.emit(
             WithdrawalLocked::SIGNATURE_HASH,
-            &[id.word(), owner.word(), recipient.word()],
-            &[shares, amount0, amount1, ready_at.word()],
+            &[id.word(), owner.word(), payee.word()],
+            &[shares, amount0, amount1, claim.ready_at().word()],
         );
-        id
+        Ok(id)
     }
 
-    /// Who a claim pays: its recipient, or for a market's L2 exit the
-    /// market's current operator, who pays the L2 LPs.
-    pub(crate) fn payee(&self, recipient: Address, market: u64) -> Address {
-        match self.markets.get(market) {
-            Some(owner) if market != NO_MARKET => owner.operator.get(),
-            _ => recipient,
-        }
+    fn withdrawal_word(&self, id: u64, field: u64) -> Word {
+        self.load(self.element(store::WITHDRAWALS, withdrawal::WORDS, id, field))
     }
 
-    /// The next value of the global event sequence; locks and settlements
-    /// are ordered by it, so "settled since the lock" is exact within a block.
-    pub(crate) fn next_sequence(&mut self) -> u64 {
-        let next = self.sequence.get().to::<u64>().saturating_add(1);
-        self.sequence.set(U64::from(next));
-        next
+    fn set_withdrawal_word(&mut self, id: u64, field: u64, word: Word) {
+        let key = self.element(store::WITHDRAWALS, withdrawal::WORDS, id, field);
+        self.store(key, word);
     }
 
-    /// See [`Damm::complete`].
-    pub(crate) fn do_complete(&mut self, id: u64) -> Result<(U256, U256), Error> {
-        let claim = self.withdrawals.get(id).ok_or(UnknownWithdrawal { id })?;
-        if claim.done.get() {
+    /// Withdrawal `id`: its claim and the amounts still owed (both zero
+    /// once paid); [`UnknownWithdrawal`] if it was never locked.
+    pub(crate) fn withdrawal_record(&self, id: u64) -> Result<(Claim, U256, U256), Error> {
+        if id >= self.counts().withdrawals {
             return Err(UnknownWithdrawal { id }.into());
         }
-        let (ready_at, fallback_at, sequence) = (
-            claim.ready_at.get().to::<u64>(),
-            claim.fallback_at.get().to::<u64>(),
-            claim.sequence.get().to::<u64>(),
-        );
-        let (amount0, amount1, market) = (
-            claim.amount0.get(),
-            claim.amount1.get(),
-            claim.market.get().to::<u64>(),
-        );
-        let recipient = claim.recipient.get();
+        let amounts = self.withdrawal_word(id, withdrawal::AMOUNTS);
+        Ok((
+            self.withdrawal_word(id, withdrawal::HEAD).into(),
+            wide(amounts.hi()),
+            wide(amounts.lo()),
+        ))
+    }
+
+    /// See [`Damm::complete_withdrawal`].
+    pub(crate) fn do_complete(&mut self, id: u64) -> Result<(U256, U256), Error> {
+        let (claim, amount0, amount1) = self.withdrawal_record(id)?;
+        // Paid claims are cleared; a locked claim is never worth nothing.
+        if amount0.is_zero() && amount1.is_zero() {
+            return Err(UnknownWithdrawal { id }.into());
+        }
         let now = self.now();
-        if now < ready_at {
+        if now < claim.ready_at() {
             return Err(WithdrawalNotReady {
                 market: NO_MARKET,
-                readyAt: U256::from(ready_at),
+                readyAt: U256::from(claim.ready_at()),
             }
             .into());
         }
         // While paused no market can settle, so only the ACP applies.
-        if now < fallback_at && !self.paused.get() {
-            if let Some(silent) = self.first_unsettled_market(sequence) {
+        if now < claim.fallback_at() && !self.is_paused() {
+            if let Some(silent) = self.first_unsettled_market(claim.locked_at) {
                 return Err(WithdrawalNotReady {
                     market: silent,
-                    readyAt: U256::from(fallback_at),
+                    readyAt: U256::from(claim.fallback_at()),
                 }
                 .into());
             }
         }
-        let recipient = self.payee(recipient, market);
-        if let Some(mut owner) = self.markets.setter(market) {
-            let pending = owner.pending_exits.get();
-            owner
-                .pending_exits
-                .set(pending.saturating_sub(U64::from(1)));
+        let payee = self.payee(&claim);
+        if let Some(market) = claim.market {
+            let shares = self.market_shares(market);
+            self.set_market_shares(
+                market,
+                crate::markets::Shares {
+                    pending_exits: shares.pending_exits.saturating_sub(1),
+                    ..shares
+                },
+            );
         }
-        if let Some(mut claim) = self.withdrawals.setter(id) {
-            claim.done.set(true);
-        }
-        let mut pool = self.pool();
-        pool.reserved0 = pool.reserved0.saturating_sub(amount0);
-        pool.reserved1 = pool.reserved1.saturating_sub(amount1);
-        pool.balance0 = pool.balance0.saturating_sub(amount0);
-        pool.balance1 = pool.balance1.saturating_sub(amount1);
-        self.store_pool(&pool)?;
+        self.set_withdrawal_word(id, withdrawal::AMOUNTS, Word::default());
+        let (reserved0, reserved1) = self.reserved();
+        self.set_reserved(
+            reserved0.saturating_sub(amount0),
+            reserved1.saturating_sub(amount1),
+        )?;
         self.emit(
             WithdrawalCompleted::SIGNATURE_HASH,
-            &[id.word(), recipient.word()],
+            &[id.word(), payee.word()],
             &[amount0, amount1],
         );
-        self.push(self.token0.get(), recipient, amount0)?;
-        self.push(self.token1.get(), recipient, amount1)?;
+        let (token0, token1) = (self.token0_slot().token, self.token1_slot().token);
+        self.push(token0, payee, amount0)?;
+        self.push(token1, payee, amount1)?;
         Ok((amount0, amount1))
+    }
+
+    /// Who a claim pays: its payee, or for a market's L2 exit the market's
+    /// current operator, who pays the L2 LPs.
+    pub(crate) fn payee(&self, claim: &Claim) -> Address {
+        match claim.market.and_then(|m| self.head(m).ok()) {
+            Some(head) => head.operator,
+            None => claim.payee,
+        }
     }
 }

@@ -5,25 +5,32 @@
 //! weight. Its operator settles each batch as one checkpoint; the contract
 //! judges it with `damm_math::checkpoint::settle` (curve, solvency, buffer,
 //! health), commits the next state, and moves the net amounts.
+//!
+//! A market is five storage words ([`crate::store::market`]); a
+//! constant-product settlement reads three and writes two of them.
 
-use alloy_primitives::{Address, FixedBytes, U256, U64, U8};
+use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolEvent;
-use damm_math::arith::{add, WAD};
+use damm_math::arith::{add, sub, WAD};
 use damm_math::bamm::Bamm;
 use damm_math::checkpoint::{settle, Rules, Submission};
 use damm_math::{update, Curve, VirtualState};
 
-use crate::abi::Word;
-
+use crate::abi::Word as _;
 use crate::errors::{
     BadBatchId, Error, InsufficientBalance, MarketNotActive, MarketNotEmpty, ParameterOutOfRange,
     StaleStartState, TooManyMarkets, UnknownMarket,
 };
-use crate::events::{Checkpoint, MarketRegistered, MarketStatusChanged, OperatorChanged};
+use crate::events::{
+    Checkpoint, MarketRegistered, MarketShares, MarketStatusChanged, OperatorChanged,
+};
+use crate::store::{self, market, narrow, narrow64, wide, Counts, Word};
+use crate::swap::negate;
+use crate::token::Side;
 use crate::Damm;
 
 /// The most markets one pool serves; bounds the ACP check's loop.
-pub const MAX_MARKETS: usize = 32;
+pub const MAX_MARKETS: u64 = 32;
 
 /// Curve kinds, as `registerMarket` takes them.
 pub mod kind {
@@ -45,6 +52,91 @@ pub mod status {
     pub const PAUSED: u8 = 2;
     /// Gone for good.
     pub const RETIRED: u8 = 3;
+}
+
+/// A market's first word: who settles it, its curve's kind, its status and
+/// its allocation weight (WAD).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Head {
+    pub operator: Address,
+    pub kind: u8,
+    pub status: u8,
+    pub weight: u64,
+}
+
+impl From<Word> for Head {
+    fn from(w: Word) -> Self {
+        let mid = w.mid();
+        Self {
+            operator: w.address(),
+            kind: (mid >> 24) as u8,
+            status: (mid >> 16) as u8,
+            weight: w.0[0],
+        }
+    }
+}
+
+impl From<Head> for Word {
+    fn from(h: Head) -> Self {
+        let mid = (u32::from(h.kind) << 24) | (u32::from(h.status) << 16);
+        Word::with_address(h.weight, mid, h.operator)
+    }
+}
+
+/// A market's third word: its last batch, when it last settled, and the
+/// invariant growth of all its batches (saturating at `u128`).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Progress {
+    pub batch_id: u64,
+    pub settled_at: u64,
+    pub growth: u128,
+}
+
+impl From<Word> for Progress {
+    fn from(w: Word) -> Self {
+        Self {
+            batch_id: w.0[0],
+            settled_at: w.0[1],
+            growth: w.lo(),
+        }
+    }
+}
+
+impl From<Progress> for Word {
+    fn from(p: Progress) -> Self {
+        let mut w = Word::halves(0, p.growth);
+        w.0[0] = p.batch_id;
+        w.0[1] = p.settled_at;
+        w
+    }
+}
+
+/// A market's fifth word: the shares its L2 LPs hold, its L2 fee scale
+/// (WAD) and how many of its exits are unpaid.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Shares {
+    pub shares: u128,
+    pub fee_scale: u64,
+    pub pending_exits: u64,
+}
+
+impl From<Word> for Shares {
+    fn from(w: Word) -> Self {
+        Self {
+            shares: w.hi(),
+            fee_scale: w.0[2],
+            pending_exits: w.0[3],
+        }
+    }
+}
+
+impl From<Shares> for Word {
+    fn from(s: Shares) -> Self {
+        let mut w = Word::halves(s.shares, 0);
+        w.0[2] = s.fee_scale;
+        w.0[3] = s.pending_exits;
+        w
+    }
 }
 
 /// The curve a market's kind and parameters describe.
@@ -73,6 +165,63 @@ pub(crate) fn curve_of(kind: u8, param_a: U256, param_b: U256) -> Result<Curve, 
 }
 
 impl Damm {
+    /// Word `field` of market `id`.
+    pub(crate) fn market_word(&self, id: u64, field: u64) -> Word {
+        self.load(self.element(store::MARKETS, market::WORDS, id, field))
+    }
+
+    fn set_market_word(&mut self, id: u64, field: u64, word: Word) {
+        let key = self.element(store::MARKETS, market::WORDS, id, field);
+        self.store(key, word);
+    }
+
+    /// Market `id`'s first word; [`UnknownMarket`] if it was never
+    /// registered (every registered market has an operator).
+    pub(crate) fn head(&self, id: u64) -> Result<Head, Error> {
+        let head: Head = self.market_word(id, market::HEAD).into();
+        if head.operator.is_zero() {
+            return Err(UnknownMarket { id }.into());
+        }
+        Ok(head)
+    }
+
+    fn set_head(&mut self, id: u64, head: Head) {
+        self.set_market_word(id, market::HEAD, head.into());
+    }
+
+    /// Market `id`'s batch counter, clock and growth.
+    pub(crate) fn progress(&self, id: u64) -> Progress {
+        self.market_word(id, market::PROGRESS).into()
+    }
+
+    /// Market `id`'s L2 shares word.
+    pub(crate) fn market_shares(&self, id: u64) -> Shares {
+        self.market_word(id, market::SHARES).into()
+    }
+
+    /// Writes market `id`'s L2 shares word.
+    pub(crate) fn set_market_shares(&mut self, id: u64, shares: Shares) {
+        self.set_market_word(id, market::SHARES, shares.into());
+    }
+
+    /// Market `id`'s committed virtual state.
+    pub(crate) fn committed(&self, id: u64) -> VirtualState {
+        let w = self.market_word(id, market::STATE);
+        VirtualState::new(wide(w.hi()), wide(w.lo()))
+    }
+
+    /// Market `id`'s curve parameters `(paramA, paramB)`.
+    pub(crate) fn curve_params(&self, id: u64) -> (U256, U256) {
+        let w = self.market_word(id, market::CURVE);
+        (wide(w.hi()), wide(w.lo()))
+    }
+
+    fn commit_state(&mut self, id: u64, state: &VirtualState) -> Result<(), Error> {
+        let word = Word::halves(narrow(state.x)?, narrow(state.y)?);
+        self.set_market_word(id, market::STATE, word);
+        Ok(())
+    }
+
     /// See [`Damm::register_market`].
     pub(crate) fn do_register(
         &mut self,
@@ -93,29 +242,55 @@ impl Damm {
                 return Err(ParameterOutOfRange { id, value }.into());
             }
         }
-        if self.markets.len() >= MAX_MARKETS {
+        let counts = self.counts();
+        if counts.markets >= MAX_MARKETS {
             return Err(TooManyMarkets {}.into());
         }
         // The first committed state is the pool's own price, scaled into the
         // market's allocation (SPEC §8).
-        let (free0, free1) = self.pool().free()?;
+        let (free0, free1) = self.free();
         let start = VirtualState::new(free0, free1);
         let state = update::commit(&start, free0, free1, weight)?;
-        let id = self.markets.len() as u64;
-        let sequence = self.next_sequence();
+        let id = counts.markets;
+        let curve = Word::halves(narrow(param_a)?, narrow(param_b)?);
+        self.set_global(
+            store::COUNTS,
+            Counts {
+                markets: id + 1,
+                ..counts
+            }
+            .into(),
+        );
+        self.set_head(
+            id,
+            Head {
+                operator,
+                kind: curve_kind,
+                status: status::ACTIVE,
+                weight: narrow64(weight)?,
+            },
+        );
+        self.commit_state(id, &state)?;
         let now = self.now();
-        let mut market = self.markets.grow();
-        market.operator.set(operator);
-        market.kind.set(U8::from(curve_kind));
-        market.status.set(U8::from(status::ACTIVE));
-        market.param_a.set(param_a);
-        market.param_b.set(param_b);
-        market.weight.set(weight);
-        market.fee_scale.set(fee_scale);
-        market.x.set(state.x);
-        market.y.set(state.y);
-        market.settled_at.set(U64::from(now));
-        market.settled_sequence.set(U64::from(sequence));
+        self.set_market_word(
+            id,
+            market::PROGRESS,
+            Progress {
+                batch_id: 0,
+                settled_at: now,
+                growth: 0,
+            }
+            .into(),
+        );
+        self.set_market_word(id, market::CURVE, curve);
+        self.set_market_shares(
+            id,
+            Shares {
+                shares: 0,
+                fee_scale: narrow64(fee_scale)?,
+                pending_exits: 0,
+            },
+        );
         self.emit(
             MarketRegistered::SIGNATURE_HASH,
             &[id.word(), operator.word()],
@@ -132,10 +307,10 @@ impl Damm {
         Ok(id)
     }
 
-    /// See [`Damm::set_market_status`]: pauses (`false`) or resumes (`true`).
+    /// See [`Damm::set_market_active`]: pauses (`false`) or resumes (`true`).
     pub(crate) fn do_set_status(&mut self, id: u64, active: bool) -> Result<(), Error> {
-        let mut market = self.markets.setter(id).ok_or(UnknownMarket { id })?;
-        if market.status.get().to::<u8>() == status::RETIRED {
+        let head = self.head(id)?;
+        if head.status == status::RETIRED {
             return Err(MarketNotActive { id }.into());
         }
         let status = if active {
@@ -143,7 +318,7 @@ impl Damm {
         } else {
             status::PAUSED
         };
-        market.status.set(U8::from(status));
+        self.set_head(id, Head { status, ..head });
         self.emit(
             MarketStatusChanged::SIGNATURE_HASH,
             &[id.word()],
@@ -155,8 +330,8 @@ impl Damm {
     /// See [`Damm::set_operator`].
     pub(crate) fn do_set_operator(&mut self, id: u64, operator: Address) -> Result<(), Error> {
         crate::guard::not_zero(operator)?;
-        let mut market = self.markets.setter(id).ok_or(UnknownMarket { id })?;
-        market.operator.set(operator);
+        let head = self.head(id)?;
+        self.set_head(id, Head { operator, ..head });
         self.emit(
             OperatorChanged::SIGNATURE_HASH,
             &[id.word(), operator.word()],
@@ -167,11 +342,18 @@ impl Damm {
 
     /// See [`Damm::retire_market`].
     pub(crate) fn do_retire(&mut self, id: u64) -> Result<(), Error> {
-        let mut market = self.markets.setter(id).ok_or(UnknownMarket { id })?;
-        if !market.shares.get().is_zero() || !market.pending_exits.get().is_zero() {
+        let head = self.head(id)?;
+        let shares = self.market_shares(id);
+        if shares.shares != 0 || shares.pending_exits != 0 {
             return Err(MarketNotEmpty { id }.into());
         }
-        market.status.set(U8::from(status::RETIRED));
+        self.set_head(
+            id,
+            Head {
+                status: status::RETIRED,
+                ..head
+            },
+        );
         self.emit(
             MarketStatusChanged::SIGNATURE_HASH,
             &[id.word()],
@@ -180,13 +362,13 @@ impl Damm {
         Ok(())
     }
 
-    /// The first active market that has not settled since `sequence`, if any.
-    pub(crate) fn first_unsettled_market(&self, sequence: u64) -> Option<u64> {
-        (0..self.markets.len()).find_map(|id| {
-            let market = self.markets.get(id)?;
-            let waiting = market.status.get().to::<u8>() == status::ACTIVE
-                && market.settled_sequence.get().to::<u64>() <= sequence;
-            waiting.then_some(id as u64)
+    /// The first active market that has not settled after `locked_at`, if
+    /// any. A settlement in the lock's own second does not count, so the
+    /// market must settle at a later timestamp: never too early.
+    pub(crate) fn first_unsettled_market(&self, locked_at: u64) -> Option<u64> {
+        (0..self.counts().markets).find(|&id| {
+            let head: Head = self.market_word(id, market::HEAD).into();
+            head.status == status::ACTIVE && self.progress(id).settled_at <= locked_at
         })
     }
 
@@ -203,13 +385,14 @@ impl Damm {
         exit_shares: U256,
         commitment: FixedBytes<32>,
     ) -> Result<(), Error> {
-        let market = self.markets.get(id).ok_or(UnknownMarket { id })?;
-        if market.status.get().to::<u8>() != status::ACTIVE {
+        let token0_slot = self.when_live()?;
+        let head = self.head(id)?;
+        if head.status != status::ACTIVE {
             return Err(MarketNotActive { id }.into());
         }
-        let operator = market.operator.get();
-        self.only(operator)?;
-        let expected = market.batch_id.get().to::<u64>().saturating_add(1);
+        self.only(head.operator)?;
+        let progress = self.progress(id);
+        let expected = progress.batch_id.saturating_add(1);
         if batch_id != expected {
             return Err(BadBatchId {
                 expected,
@@ -217,7 +400,7 @@ impl Damm {
             }
             .into());
         }
-        let committed = VirtualState::new(market.x.get(), market.y.get());
+        let committed = self.committed(id);
         if start != committed {
             return Err(StaleStartState {
                 x: committed.x,
@@ -225,27 +408,37 @@ impl Damm {
             }
             .into());
         }
-        let shares = market.shares.get();
-        if exit_shares > shares {
+        let changes_shares = !exit_shares.is_zero() || !join0.is_zero() || !join1.is_zero();
+        let shares = if changes_shares {
+            self.market_shares(id)
+        } else {
+            Shares::default()
+        };
+        if exit_shares > wide(shares.shares) {
             return Err(InsufficientBalance {
-                balance: shares,
+                balance: wide(shares.shares),
                 needed: exit_shares,
             }
             .into());
         }
-        let curve_kind = market.kind.get().to::<u8>();
-        let curve = curve_of(curve_kind, market.param_a.get(), market.param_b.get())?;
-        // An External market's floor is never below the general one.
-        let hf_min = if curve_kind == kind::EXTERNAL {
-            self.external_hf_min.get().max(self.hf_min.get())
+        let (param_a, param_b) = if head.kind == kind::CONSTANT_PRODUCT {
+            (U256::ZERO, U256::ZERO)
         } else {
-            self.hf_min.get()
+            self.curve_params(id)
+        };
+        let curve = curve_of(head.kind, param_a, param_b)?;
+        let token1_slot = self.token1_slot();
+        // An External market's floor is never below the general one.
+        let hf_min = if head.kind == kind::EXTERNAL {
+            self.trend().external_hf_min.max(token1_slot.extra)
+        } else {
+            token1_slot.extra
         };
         let rules = Rules {
             curve,
-            weight: market.weight.get(),
-            hf_min,
-            buffer: self.buffer.get(),
+            weight: wide(head.weight),
+            hf_min: wide(hf_min),
+            buffer: wide(token0_slot.extra),
         };
         let submission = Submission {
             start,
@@ -254,51 +447,76 @@ impl Damm {
             join1,
             exit_shares,
         };
-        let outcome = settle(&rules, &submission, &self.pool())
-            .map_err(|r| Error::from_rejection(r, hf_min))?;
+        let books = self.books();
+        let outcome = settle(&rules, &submission, &books.as_pool())
+            .map_err(|r| Error::from_rejection(r, wide(hf_min)))?;
 
-        // Effects.
-        self.store_pool(&outcome.pool)?;
-        self.total_supply.set(outcome.pool.total_supply);
-        let sequence = self.next_sequence();
+        // Effects. `outcome.pool` started with nothing reserved, so its
+        // reservations are what this checkpoint's exits add.
+        let (free0, free1) = outcome.pool.free()?;
+        self.set_free(free0, free1)?;
+        if outcome.pool.total_supply != books.supply {
+            self.set_total_supply(outcome.pool.total_supply)?;
+        }
+        self.commit_state(id, &outcome.next)?;
         let now = self.now();
-        let mut market = self.markets.setter(id).ok_or(UnknownMarket { id })?;
-        market.batch_id.set(U64::from(batch_id));
-        market.x.set(outcome.next.x);
-        market.y.set(outcome.next.y);
-        market.settled_at.set(U64::from(now));
-        market.settled_sequence.set(U64::from(sequence));
-        market.commitment.set(commitment);
-        let growth = market.growth.get().saturating_add(outcome.growth);
-        market.growth.set(growth);
-        market
-            .shares
-            .set(add(shares.saturating_sub(exit_shares), outcome.minted)?);
-        if !exit_shares.is_zero() {
-            let pending = market.pending_exits.get();
-            market
-                .pending_exits
-                .set(pending.saturating_add(U64::from(1)));
-            self.record_claim(
-                operator,
-                operator,
+        let growth = u128::try_from(outcome.growth).unwrap_or(u128::MAX);
+        self.set_market_word(
+            id,
+            market::PROGRESS,
+            Progress {
+                batch_id,
+                settled_at: now,
+                growth: progress.growth.saturating_add(growth),
+            }
+            .into(),
+        );
+        if changes_shares {
+            let held = add(sub(wide(shares.shares), exit_shares)?, outcome.minted)?;
+            let exiting = !exit_shares.is_zero();
+            self.set_market_shares(
                 id,
-                exit_shares,
-                outcome.exit0,
-                outcome.exit1,
+                Shares {
+                    shares: narrow(held)?,
+                    pending_exits: shares.pending_exits + u64::from(exiting),
+                    ..shares
+                },
+            );
+            if exiting {
+                let (reserved0, reserved1) = self.reserved();
+                self.set_reserved(
+                    add(reserved0, outcome.exit0)?,
+                    add(reserved1, outcome.exit1)?,
+                )?;
+                self.record_claim(
+                    head.operator,
+                    head.operator,
+                    Some(id),
+                    exit_shares,
+                    outcome.exit0,
+                    outcome.exit1,
+                )?;
+            }
+            self.emit(
+                MarketShares::SIGNATURE_HASH,
+                &[id.word()],
+                &[outcome.minted, exit_shares],
             );
         }
         let net = outcome.net;
+        let delta = |pool_in: U256, pool_out: U256| {
+            if pool_out.is_zero() {
+                pool_in
+            } else {
+                negate(pool_out)
+            }
+        };
         self.emit(
             Checkpoint::SIGNATURE_HASH,
             &[id.word(), batch_id.word()],
             &[
-                net.amount0_in,
-                net.amount1_in,
-                net.amount0_out,
-                net.amount1_out,
-                outcome.minted,
-                exit_shares,
+                delta(net.amount0_in, net.amount0_out),
+                delta(net.amount1_in, net.amount1_out),
                 outcome.next.x,
                 outcome.next.y,
                 outcome.hf_after,
@@ -309,9 +527,20 @@ impl Damm {
 
         // Interactions: the operator pays what the pool receives (net in plus
         // what its joins used) and is paid the net out.
-        let (token0, token1) = (self.token0.get(), self.token1.get());
-        self.pull(token0, operator, add(net.amount0_in, outcome.joined0)?)?;
-        self.pull(token1, operator, add(net.amount1_in, outcome.joined1)?)?;
+        let (token0, token1) = (token0_slot.token, token1_slot.token);
+        let operator = head.operator;
+        self.pull(
+            Side::Token0,
+            token0,
+            operator,
+            add(net.amount0_in, outcome.joined0)?,
+        )?;
+        self.pull(
+            Side::Token1,
+            token1,
+            operator,
+            add(net.amount1_in, outcome.joined1)?,
+        )?;
         self.push(token0, operator, net.amount0_out)?;
         self.push(token1, operator, net.amount1_out)?;
         Ok(())

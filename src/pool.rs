@@ -1,73 +1,136 @@
-//! The pool's books: balances held, amounts reserved for locked withdrawals,
-//! live supply, and the dynamic fee's volume EMAs.
+//! The pool's books: free balances, amounts reserved for locked
+//! withdrawals, live supply, and the dynamic fee's volume recorder.
 //!
 //! The contract keeps its own books instead of reading token balances, so a
-//! direct token transfer ("donation") cannot move prices, shares or HF.
+//! direct token transfer ("donation") cannot move prices, shares or HF. It
+//! stores the **free** balances `X̄, Ȳ` (SPEC §0), which every price, share
+//! and health figure uses, and the reservations beside them; the balances
+//! held are their sums.
 
-use alloy_primitives::{U256, U64};
+use alloy_primitives::U256;
 use damm_math::checkpoint::Pool;
-use damm_math::fee::{self, VolumeEma};
-use stylus_sdk::prelude::*;
+use damm_math::fee::VolumeEma;
+use damm_math::health::health_factor;
 
 use crate::errors::Error;
+use crate::store::{self, narrow, wide, Supply, Trend, Word};
 use crate::Damm;
 
-impl Damm {
-    /// The books as `damm-math` sees them.
-    pub(crate) fn pool(&self) -> Pool {
+/// The books a call works on: free balances and live supply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Books {
+    pub free0: U256,
+    pub free1: U256,
+    pub supply: U256,
+}
+
+impl Books {
+    /// As `damm-math` sees a pool with nothing reserved: its results'
+    /// reservations are then what the call adds to them.
+    pub fn as_pool(&self) -> Pool {
         Pool {
-            balance0: self.balance0.get(),
-            balance1: self.balance1.get(),
-            reserved0: self.reserved0.get(),
-            reserved1: self.reserved1.get(),
-            total_supply: self.total_supply.get(),
+            balance0: self.free0,
+            balance1: self.free1,
+            reserved0: U256::ZERO,
+            reserved1: U256::ZERO,
+            total_supply: self.supply,
         }
     }
 
-    /// Writes back the balances and reservations (the supply moves with the
-    /// share token). Refuses books whose HF the math cannot evaluate, which
-    /// keeps both free balances below `2^128`.
-    pub(crate) fn store_pool(&mut self, pool: &Pool) -> Result<(), Error> {
-        if !pool.total_supply.is_zero() {
-            pool.health_factor()?;
+    /// HF (SPEC §4); zero while the pool is empty.
+    pub fn health_factor(&self) -> Result<U256, Error> {
+        if self.supply.is_zero() {
+            return Ok(U256::ZERO);
         }
-        self.balance0.set(pool.balance0);
-        self.balance1.set(pool.balance1);
-        self.reserved0.set(pool.reserved0);
-        self.reserved1.set(pool.reserved1);
+        Ok(health_factor(self.free0, self.free1, self.supply)?)
+    }
+}
+
+impl Damm {
+    /// The free balances `(X̄, Ȳ)`.
+    pub(crate) fn free(&self) -> (U256, U256) {
+        let w = self.global(store::BOOKS);
+        (wide(w.hi()), wide(w.lo()))
+    }
+
+    /// Writes the free balances; [`crate::errors::ArithmeticOverflow`] if
+    /// either reaches `2^128`.
+    pub(crate) fn set_free(&mut self, free0: U256, free1: U256) -> Result<(), Error> {
+        let word = Word::halves(narrow(free0)?, narrow(free1)?);
+        self.set_global(store::BOOKS, word);
         Ok(())
     }
 
-    /// The volume recorder's state.
-    pub(crate) fn ema(&self) -> VolumeEma {
-        VolumeEma {
-            short_ema: self.ema_short.get(),
-            long_ema: self.ema_long.get(),
-            block_volume: self.ema_volume.get(),
-            last_block: self.ema_block.get().to::<u64>(),
+    /// The reserved amounts `(R_x, R_y)`.
+    pub(crate) fn reserved(&self) -> (U256, U256) {
+        let w = self.global(store::RESERVED);
+        (wide(w.hi()), wide(w.lo()))
+    }
+
+    /// Writes the reserved amounts.
+    pub(crate) fn set_reserved(&mut self, reserved0: U256, reserved1: U256) -> Result<(), Error> {
+        let word = Word::halves(narrow(reserved0)?, narrow(reserved1)?);
+        self.set_global(store::RESERVED, word);
+        Ok(())
+    }
+
+    /// Slot `SUPPLY`: live shares and two fee parameters.
+    pub(crate) fn supply_slot(&self) -> Supply {
+        self.global(store::SUPPLY).into()
+    }
+
+    /// Live LP shares `T`.
+    pub(crate) fn total_supply_value(&self) -> U256 {
+        wide(self.supply_slot().total)
+    }
+
+    /// Writes `T`, keeping the fee parameters that share its slot.
+    pub(crate) fn set_total_supply(&mut self, total: U256) -> Result<(), Error> {
+        let slot = Supply {
+            total: narrow(total)?,
+            ..self.supply_slot()
+        };
+        self.set_global(store::SUPPLY, slot.into());
+        Ok(())
+    }
+
+    /// The free balances and the supply.
+    pub(crate) fn books(&self) -> Books {
+        let (free0, free1) = self.free();
+        Books {
+            free0,
+            free1,
+            supply: self.total_supply_value(),
         }
     }
 
-    /// The fee (WAD) an L1 swap pays now, and the recorder after counting
-    /// `volume` (token0 units) for this block: Kyber's volume fee from the
-    /// trend before this trade, plus the health premium, capped (SPEC §5).
-    pub(crate) fn swap_fee(&self, volume: U256) -> Result<(U256, VolumeEma), Error> {
-        let mut ema = self.ema();
-        let block = self.vm().block_number().max(ema.last_block);
-        let trend = ema.record(block, volume)?;
-        let hf = self.pool().health_factor()?;
-        let premium = fee::health_premium(hf, self.hf_min.get(), self.phi.get())?;
-        Ok((
-            fee::dynamic_fee(fee::kyber_fee(trend), premium, self.fee_max.get()),
-            ema,
-        ))
+    /// Slot `TREND`: Kyber's block accumulator and the health floor.
+    pub(crate) fn trend(&self) -> Trend {
+        self.global(store::TREND).into()
     }
 
-    /// Stores the volume recorder.
-    pub(crate) fn store_ema(&mut self, ema: &VolumeEma) {
-        self.ema_short.set(ema.short_ema);
-        self.ema_long.set(ema.long_ema);
-        self.ema_volume.set(ema.block_volume);
-        self.ema_block.set(U64::from(ema.last_block));
+    /// The volume recorder.
+    pub(crate) fn ema(&self, trend: &Trend) -> VolumeEma {
+        let w = self.global(store::EMA);
+        VolumeEma {
+            short_ema: wide(w.hi()),
+            long_ema: wide(w.lo()),
+            block_volume: wide(trend.block_volume),
+            last_block: trend.last_block,
+        }
+    }
+
+    /// Stores the volume recorder; its values stay within `u128` (Kyber's
+    /// bound, which `VolumeEma` saturates at).
+    pub(crate) fn set_ema(&mut self, ema: &VolumeEma, trend: &Trend) -> Result<(), Error> {
+        let word = Word::halves(narrow(ema.short_ema)?, narrow(ema.long_ema)?);
+        self.set_global(store::EMA, word);
+        let trend = Trend {
+            block_volume: narrow(ema.block_volume)?,
+            last_block: ema.last_block,
+            ..*trend
+        };
+        self.set_global(store::TREND, trend.into());
+        Ok(())
     }
 }

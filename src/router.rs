@@ -16,6 +16,7 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, FixedBytes, U256};
+use damm_math::arith::{from_be_bytes, to_be_bytes};
 use stylus_sdk::abi::Router;
 use stylus_sdk::function_selector as sel;
 use stylus_sdk::prelude::*;
@@ -40,7 +41,7 @@ impl Args<'_> {
     fn word(&self, index: usize) -> Option<U256> {
         let start = index.checked_mul(32)?;
         let bytes: [u8; 32] = self.0.get(start..start.checked_add(32)?)?.try_into().ok()?;
-        Some(U256::from_be_bytes(bytes))
+        Some(from_be_bytes(&bytes))
     }
 
     fn u256(&self, index: usize) -> Option<U256> {
@@ -54,7 +55,7 @@ impl Args<'_> {
 
     fn address(&self, index: usize) -> Option<Address> {
         let word = self.bits(index, 160)?;
-        Some(Address::from_word(FixedBytes(word.to_be_bytes::<32>())))
+        Some(crate::store::address_of(&to_be_bytes(word)))
     }
 
     fn u64(&self, index: usize) -> Option<u64> {
@@ -70,7 +71,7 @@ impl Args<'_> {
     }
 
     fn b32(&self, index: usize) -> Option<FixedBytes<32>> {
-        Some(FixedBytes(self.word(index)?.to_be_bytes::<32>()))
+        Some(FixedBytes(to_be_bytes(self.word(index)?)))
     }
 }
 
@@ -82,11 +83,13 @@ fn words(values: &[U256]) -> Vec<u8> {
 /// An ABI-encoded `string` return of up to 32 bytes.
 fn string(text: &str) -> Vec<u8> {
     let mut padded = [0u8; 32];
-    padded[..text.len()].copy_from_slice(text.as_bytes());
+    for (byte, &c) in padded.iter_mut().zip(text.as_bytes()) {
+        *byte = c;
+    }
     words(&[
         U256::from(32),
         U256::from(text.len()),
-        U256::from_be_bytes(padded),
+        from_be_bytes(&padded),
     ])
 }
 

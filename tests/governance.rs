@@ -169,8 +169,7 @@ fn a_reentrant_token_is_stopped_by_the_lock(
         deadline: LATER,
     }
     .abi_encode();
-    t1.sender(OWNER)
-        .set_hook(pool.address(), stylus_sdk::abi::Bytes::from(deposit));
+    t1.sender(OWNER).set_hook(pool.address(), &deposit);
     t1.sender(OWNER).set_mode(REENTRANT);
     let reserves = pool.sender(DAVE).reserves();
     let (shares, used0, used1) = pool

@@ -3,7 +3,7 @@
 
 mod common;
 
-use alloy_primitives::{Address, FixedBytes, U256};
+use alloy_primitives::{Address, FixedBytes, I256, U256};
 use common::*;
 use damm::errors::*;
 use damm::events::{Checkpoint, MarketRegistered};
@@ -259,12 +259,9 @@ fn example_2_settles_as_one_net_order(
     pool.assert_emitted(&Checkpoint {
         market: id,
         batchId: 1,
-        amount0In: milli(100),
-        amount1In: U256::ZERO,
-        amount0Out: U256::ZERO,
-        amount1Out: dai_out,
-        sharesMinted: U256::ZERO,
-        sharesExited: U256::ZERO,
+        // The pool received 0.1 ETH and paid `dai_out` DAI.
+        amount0: I256::try_from(milli(100)).unwrap(),
+        amount1: -I256::try_from(dai_out).unwrap(),
         x: next.x,
         y: next.y,
         hfAfter: pool.sender(OWNER).health_factor(),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use alloy_primitives::U256;
+use alloy_primitives::{I256, U256};
 use common::*;
 use damm::errors::*;
 use damm::events::Swap;
@@ -37,9 +37,9 @@ fn an_exact_in_swap_pays_the_dynamic_fee_and_keeps_it_in_the_pool(
     pool.assert_emitted(&Swap {
         sender: DAVE,
         recipient: DAVE,
-        zeroForOne: true,
-        amountIn: e18(1),
-        amountOut: out,
+        // The pool received 1 ETH and paid `out` DAI.
+        amount0: I256::try_from(e18(1)).unwrap(),
+        amount1: -I256::try_from(out).unwrap(),
         fee: quiet,
     });
     assert_eq!(balances([&t0, &t1], DAVE), (e18(9), e18(10) + out));

@@ -59,6 +59,12 @@ fn main() {
     let damm = std::fs::read(&path).expect("reading the dAMM WASM");
     let token = artifacts::test_token().expect("building the test token");
     let mut world = World::new();
+    // The name section makes the module larger than MaxWasmSize; only the
+    // profile deploys it, so allow twice the chain's limit here.
+    world.set_chain(stylus_check::Chain {
+        max_wasm_bytes: 2 * stylus_check::MAX_WASM_BYTES,
+        ..stylus_check::Chain::default()
+    });
     let (owner, carol, operator, trader) = (
         world.eoa("owner"),
         world.eoa("carol"),

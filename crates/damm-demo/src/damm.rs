@@ -13,8 +13,8 @@ use stylus_runtime::CallOutcome;
 use crate::chain::{amount_label, Chain, Failure, Op, Revert};
 
 /// `Checkpoint(...)`: the event of a settled batch.
-pub const CHECKPOINT_EVENT: &str = "Checkpoint(uint64,uint64,uint256,uint256,uint256,uint256,\
-                                    uint256,uint256,uint256,uint256,uint256,uint256,bytes32)";
+pub const CHECKPOINT_EVENT: &str =
+    "Checkpoint(uint64,uint64,int256,int256,uint256,uint256,uint256,uint256,bytes32)";
 
 /// Far in the future: deadlines that must not bite.
 const LATER: u64 = u64::MAX;
@@ -397,7 +397,7 @@ fn word_at(words: &[U256], i: usize) -> U256 {
     words.get(i).copied().unwrap_or_default()
 }
 
-/// The pool's `Checkpoint` event in `logs`, as its 11 data words.
+/// The pool's `Checkpoint` event in `logs`, as its 7 data words.
 #[must_use]
 pub fn checkpoint_event(logs: &[Log], pool: Address) -> Option<Vec<U256>> {
     logs.iter()

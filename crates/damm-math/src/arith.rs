@@ -9,8 +9,6 @@
 
 use core::cmp::Ordering;
 
-use alloy_primitives::ruint::algorithms;
-
 use crate::{MathError, Result, U256};
 
 /// 512-bit unsigned integer, used only for exact products and comparisons.
@@ -82,10 +80,20 @@ pub fn wide_mul(a: U256, b: U256) -> U512 {
     U512::from_limbs(wide_limbs(a, b))
 }
 
+/// Schoolbook multiplication in 64-bit limbs with 128-bit partial products
+/// (a 256×256-bit product always fits 512 bits, so nothing is lost).
 fn wide_limbs(a: U256, b: U256) -> [u64; 8] {
+    let (a, b) = (a.as_limbs(), b.as_limbs());
     let mut product = [0u64; 8];
-    // The carry flag is ignored: a 256x256-bit product always fits 512 bits.
-    let _carry = algorithms::addmul(&mut product, a.as_limbs(), b.as_limbs());
+    for (i, &ai) in a.iter().enumerate() {
+        let mut carry = 0u128;
+        for (j, &bj) in b.iter().enumerate() {
+            let t = u128::from(ai) * u128::from(bj) + u128::from(product[i + j]) + carry;
+            product[i + j] = t as u64;
+            carry = t >> 64;
+        }
+        product[i + 4] = carry as u64;
+    }
     product
 }
 
@@ -225,26 +233,28 @@ pub mod primitive {
             fn math_mul_mod(value: *mut u8, multiplier: *const u8, modulus: *const u8);
         }
 
+        use crate::arith::{from_be_bytes, to_be_bytes};
+
         pub(super) fn div(n: U256, d: U256) -> U256 {
-            let (mut value, divisor) = (n.to_be_bytes::<32>(), d.to_be_bytes::<32>());
+            let (mut value, divisor) = (to_be_bytes(n), to_be_bytes(d));
             // SAFETY: both point to 32-byte words that outlive the call.
             unsafe { math_div(value.as_mut_ptr(), divisor.as_ptr()) };
-            U256::from_be_bytes(value)
+            from_be_bytes(&value)
         }
 
         pub(super) fn rem(n: U256, d: U256) -> U256 {
-            let (mut value, modulus) = (n.to_be_bytes::<32>(), d.to_be_bytes::<32>());
+            let (mut value, modulus) = (to_be_bytes(n), to_be_bytes(d));
             // SAFETY: as in `div`.
             unsafe { math_mod(value.as_mut_ptr(), modulus.as_ptr()) };
-            U256::from_be_bytes(value)
+            from_be_bytes(&value)
         }
 
         pub(super) fn mul_mod(a: U256, b: U256, d: U256) -> U256 {
-            let mut value = a.to_be_bytes::<32>();
-            let (multiplier, modulus) = (b.to_be_bytes::<32>(), d.to_be_bytes::<32>());
+            let mut value = to_be_bytes(a);
+            let (multiplier, modulus) = (to_be_bytes(b), to_be_bytes(d));
             // SAFETY: as in `div`.
             unsafe { math_mul_mod(value.as_mut_ptr(), multiplier.as_ptr(), modulus.as_ptr()) };
-            U256::from_be_bytes(value)
+            from_be_bytes(&value)
         }
     }
 
@@ -347,7 +357,9 @@ fn isqrt_u64(t: u64) -> u64 {
     }
     let mut x = 1u64 << (64 - t.leading_zeros()).div_ceil(2);
     loop {
-        let next = (x + t / x) >> 1;
+        // x ≥ 1, so the division is defined (`checked_div` keeps a panic
+        // path out of the WASM).
+        let next = (x + t.checked_div(x).unwrap_or(0)) >> 1;
         if next >= x {
             return x;
         }
@@ -395,6 +407,43 @@ pub fn bps_to_wad(bps: u32) -> Result<U256> {
     mul(U256::from(bps), U256::from(100_000_000_000_000u64))
 }
 
+/// `x` as 32 big-endian bytes (an EVM word), limb by limb.
+///
+/// ruint's generic `to_be_bytes` moves one byte at a time, which in the
+/// contract's WASM costs tens of gas per word; this is four 64-bit swaps.
+/// Not `#[inline]`: compiled here, at this crate's `opt-level`, rather than
+/// in each caller's size-optimised one, where its loops stay loops.
+///
+/// ```
+/// # use damm_math::{arith::{to_be_bytes, from_be_bytes}, U256};
+/// let x = U256::from(0x0102u64) << 200;
+/// assert_eq!(to_be_bytes(x), x.to_be_bytes::<32>());
+/// assert_eq!(from_be_bytes(&to_be_bytes(x)), x);
+/// ```
+#[must_use]
+pub fn to_be_bytes(x: U256) -> [u8; 32] {
+    let limbs = x.as_limbs();
+    let mut out = [0u8; 32];
+    for (chunk, limb) in out.chunks_exact_mut(8).zip(limbs.iter().rev()) {
+        for (byte, value) in chunk.iter_mut().zip(limb.to_be_bytes()) {
+            *byte = value;
+        }
+    }
+    out
+}
+
+/// The number whose big-endian bytes are `bytes`; see [`to_be_bytes`].
+#[must_use]
+pub fn from_be_bytes(bytes: &[u8; 32]) -> U256 {
+    let mut limbs = [0u64; 4];
+    for (limb, chunk) in limbs.iter_mut().rev().zip(bytes.chunks_exact(8)) {
+        for &byte in chunk {
+            *limb = (*limb << 8) | u64::from(byte);
+        }
+    }
+    U256::from_limbs(limbs)
+}
+
 /// The smaller of two values.
 #[inline]
 #[must_use]
@@ -423,9 +472,9 @@ mod tests {
         ]
     }
 
-    /// The reference: ruint's own 512-bit division of the exact product.
+    /// The reference: ruint's own 512-bit product and division.
     fn reference(a: U256, b: U256, d: U256) -> (U512, U512) {
-        wide_mul(a, b).div_rem(U512::from(d))
+        (U512::from(a) * U512::from(b)).div_rem(U512::from(d))
     }
 
     proptest! {
@@ -449,11 +498,24 @@ mod tests {
             }
         }
 
+        /// The schoolbook product is ruint's.
+        #[test]
+        fn wide_products_are_ruints(a in u256(), b in u256()) {
+            prop_assert_eq!(wide_mul(a, b), U512::from(a) * U512::from(b));
+        }
+
         /// The inverse modulo 2^256 of every odd number.
         #[test]
         fn the_inverse_is_exact(o in u256()) {
             let odd = o | U256::from(1);
             prop_assert_eq!(odd.wrapping_mul(inverse_mod_2_256(odd)), U256::from(1));
+        }
+
+        /// The limb-wise conversions are ruint's, byte for byte.
+        #[test]
+        fn word_conversions_are_ruints(x in u256()) {
+            prop_assert_eq!(to_be_bytes(x), x.to_be_bytes::<32>());
+            prop_assert_eq!(from_be_bytes(&x.to_be_bytes::<32>()), x);
         }
 
         /// `isqrt(n)` is the r with r² ≤ n < (r+1)².

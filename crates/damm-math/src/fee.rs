@@ -158,7 +158,8 @@ impl VolumeEma {
     }
 
     /// Records `volume` traded at `block` and returns the trend `r` (WAD) that
-    /// this trade pays: Kyber's `recordNewUpdatedVolume`. Errors with
+    /// this trade pays: Kyber's `recordNewUpdatedVolume`, which is
+    /// [`Self::advance`] then [`Self::add_volume`]. Errors with
     /// [`MathError::InvalidParameter`] if `block` is before the last trade.
     ///
     /// ```
@@ -168,23 +169,43 @@ impl VolumeEma {
     /// assert!(ema.record(2, U256::ZERO).unwrap() > WAD);          // the surge now shows
     /// ```
     pub fn record(&mut self, block: u64, volume: U256) -> Result<U256> {
-        // Kyber keeps volumes and EMAs in uint128 (and reverts beyond); here a
-        // block's volume saturates there instead, so no later update can
-        // overflow and a huge trade cannot stop the recorder.
-        let cap = U256::from(u128::MAX);
-        let volume = min(volume, cap);
-        if block == self.last_block {
-            self.block_volume = min(self.block_volume.saturating_add(volume), cap);
-            return r_of(self.short_ema, self.long_ema);
+        let r = self.advance(block)?;
+        self.add_volume(volume);
+        Ok(r)
+    }
+
+    /// Moves the recorder to `block` and returns the trend `r` (WAD) a trade
+    /// there pays: in a later block the last block's volume is folded into
+    /// both EMAs, which then decay through the empty blocks between.
+    /// [`MathError::InvalidParameter`] if `block` is before the last trade.
+    ///
+    /// ```
+    /// # use damm_math::{fee::VolumeEma, arith::WAD, U256};
+    /// let mut ema = VolumeEma::new(U256::from(1000), 1);
+    /// assert_eq!(ema.advance(1).unwrap(), WAD);
+    /// assert!(ema.advance(50).unwrap() < WAD);
+    /// assert_eq!(ema.last_block, 50);
+    /// ```
+    pub fn advance(&mut self, block: u64) -> Result<U256> {
+        if block != self.last_block {
+            let (short, long) = self.decayed(block)?;
+            *self = Self {
+                short_ema: short,
+                long_ema: long,
+                block_volume: U256::ZERO,
+                last_block: block,
+            };
         }
-        let (short, long) = self.decayed(block)?;
-        *self = Self {
-            short_ema: short,
-            long_ema: long,
-            block_volume: volume,
-            last_block: block,
-        };
-        r_of(short, long)
+        r_of(self.short_ema, self.long_ema)
+    }
+
+    /// Adds `volume` to the current block's. Kyber keeps volumes and EMAs in
+    /// `uint128` and reverts beyond; here a block's volume saturates there
+    /// instead, so no later update can overflow and a huge trade cannot stop
+    /// the recorder.
+    pub fn add_volume(&mut self, volume: U256) {
+        let cap = U256::from(u128::MAX);
+        self.block_volume = min(self.block_volume.saturating_add(volume), cap);
     }
 
     /// The EMAs as of `block`: fold in the last block's volume, then decay
@@ -270,6 +291,32 @@ pub fn gamma(fee: U256) -> Result<U256> {
         return Err(MathError::InvalidParameter);
     }
     sub(WAD, fee)
+}
+
+/// The fee of an L1 swap at `block` (SPEC §5): Kyber's volume fee for the
+/// trend before this trade, plus the health premium at `hf`, capped at
+/// `fee_max` (all WAD). Moves `ema` to `block` ([`VolumeEma::advance`]); the
+/// caller adds the trade's volume once it is known.
+///
+/// ```
+/// # use damm_math::{fee::{l1_swap_fee, VolumeEma}, arith::WAD, U256};
+/// let mut ema = VolumeEma::new(U256::from(1000), 7);
+/// let percent = WAD / U256::from(100);
+/// // Steady volume and HF = 1: Kyber's 25 bps and no premium.
+/// let fee = l1_swap_fee(&mut ema, 7, WAD, WAD * U256::from(9) / U256::from(10), percent, percent).unwrap();
+/// assert_eq!(fee, U256::from(2_500_000_000_000_000u64));
+/// ```
+pub fn l1_swap_fee(
+    ema: &mut VolumeEma,
+    block: u64,
+    hf: U256,
+    hf_min: U256,
+    phi: U256,
+    fee_max: U256,
+) -> Result<U256> {
+    let trend = ema.advance(block)?;
+    let premium = health_premium(hf, hf_min, phi)?;
+    Ok(dynamic_fee(kyber_fee(trend), premium, fee_max))
 }
 
 /// An L2's fee: `⌈fee·λ⌉` with `λ ≤ 1` (WAD). Seed 000: L2 fees are lower.

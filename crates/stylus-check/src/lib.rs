@@ -48,12 +48,14 @@ pub const MAX_FRAGMENTS: usize = 2;
 pub const ARBOS_60: u64 = 60;
 
 /// The chain a module is checked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Chain {
     /// The ArbOS version at activation.
     pub arbos: u64,
     /// `MaxFragmentCount`, from ArbOS 60.
     pub max_fragments: usize,
+    /// `MaxWasmSize`, the most a program may decompress to.
+    pub max_wasm_bytes: usize,
     /// Pages already open in the activating transaction (usually none),
     /// which lower the page limit.
     pub pages_open: u32,
@@ -65,6 +67,7 @@ impl Default for Chain {
         Self {
             arbos: ARBOS_60,
             max_fragments: MAX_FRAGMENTS,
+            max_wasm_bytes: MAX_WASM_BYTES,
             pages_open: 0,
         }
     }
@@ -118,7 +121,7 @@ impl fmt::Display for Report {
             "{} B uncompressed (limit {}), {} B brotli in {} fragment(s) of 24 KiB (limit {} at ArbOS {}), \
              {} functions; init cost {} and cached init cost {}: a call pays {} gas to start cached, {} uncached",
             self.raw_bytes,
-            MAX_WASM_BYTES,
+            self.chain.max_wasm_bytes,
             self.compressed_bytes,
             self.fragments(),
             if self.chain.arbos >= ARBOS_60 { self.chain.max_fragments } else { 1 },
@@ -160,9 +163,10 @@ pub fn check_for(wasm: &[u8], chain: &Chain) -> Report {
     let (raw_bytes, compressed_bytes) = (wasm.len(), compressed_len(wasm));
     // `getWasm` (arbos/programs/programs.go): decompression is bounded by
     // MaxWasmSize.
-    if raw_bytes > MAX_WASM_BYTES {
+    if raw_bytes > chain.max_wasm_bytes {
         violations.push(format!(
-            "decompresses to {raw_bytes} B, above MaxWasmSize {MAX_WASM_BYTES} B"
+            "decompresses to {raw_bytes} B, above MaxWasmSize {} B",
+            chain.max_wasm_bytes
         ));
     }
     let pieces = fragments(compressed_bytes);

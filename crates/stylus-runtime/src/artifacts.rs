@@ -1,6 +1,6 @@
 //! The workspace's WASM artifacts, built on demand for tests.
 //!
-//! [`damm`] and [`test_token`] run the project's build scripts
+//! [`damm`], [`test_token`] and [`quirky_token`] run the project's build scripts
 //! (`scripts/build-contract.sh`, `scripts/build-token.sh`) once per process
 //! and read `target/stylus/*.wasm`. Cargo makes a rebuild of unchanged
 //! sources take a few seconds, and the file is never stale. Set
@@ -18,6 +18,9 @@ pub enum Artifact {
     Damm,
     /// The test ERC-20: `target/stylus/test_token.wasm` (`scripts/build-token.sh`).
     TestToken,
+    /// The test ERC-20 with its non-standard modes and reentrancy hook:
+    /// `target/stylus/quirky_token.wasm` (`scripts/build-token.sh`).
+    QuirkyToken,
 }
 
 impl Artifact {
@@ -25,22 +28,24 @@ impl Artifact {
         match self {
             Self::Damm => "damm.wasm",
             Self::TestToken => "test_token.wasm",
+            Self::QuirkyToken => "quirky_token.wasm",
         }
     }
 
     fn script(self) -> &'static str {
         match self {
             Self::Damm => "scripts/build-contract.sh",
-            Self::TestToken => "scripts/build-token.sh",
+            Self::TestToken | Self::QuirkyToken => "scripts/build-token.sh",
         }
     }
 
     fn once(self) -> &'static OnceLock<Result<(), ArtifactError>> {
         static DAMM: OnceLock<Result<(), ArtifactError>> = OnceLock::new();
         static TOKEN: OnceLock<Result<(), ArtifactError>> = OnceLock::new();
+        // Both tokens come from one script run.
         match self {
             Self::Damm => &DAMM,
-            Self::TestToken => &TOKEN,
+            Self::TestToken | Self::QuirkyToken => &TOKEN,
         }
     }
 
@@ -128,4 +133,12 @@ pub fn damm() -> Result<Vec<u8>, ArtifactError> {
 /// See [`Artifact::load`].
 pub fn test_token() -> Result<Vec<u8>, ArtifactError> {
     Artifact::TestToken.load()
+}
+
+/// The test token with its non-standard modes, built if needed.
+///
+/// # Errors
+/// See [`Artifact::load`].
+pub fn quirky_token() -> Result<Vec<u8>, ArtifactError> {
+    Artifact::QuirkyToken.load()
 }

@@ -75,21 +75,22 @@ impl std::error::Error for DeployError {}
 
 /// [`stylus_check::check`], memoized per module for the process: the
 /// brotli measurement at quality 11 takes seconds in a debug build.
-fn checked(wasm: &[u8]) -> stylus_check::Report {
-    static REPORTS: OnceLock<Mutex<HashMap<B256, stylus_check::Report>>> = OnceLock::new();
+fn checked(wasm: &[u8], chain: &stylus_check::Chain) -> stylus_check::Report {
+    type Reports = HashMap<(B256, stylus_check::Chain), stylus_check::Report>;
+    static REPORTS: OnceLock<Mutex<Reports>> = OnceLock::new();
     let reports = REPORTS.get_or_init(Mutex::default);
-    let hash = keccak256(wasm);
+    let key = (keccak256(wasm), *chain);
     let known = reports
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .get(&hash)
+        .get(&key)
         .cloned();
     known.unwrap_or_else(|| {
-        let report = stylus_check::check(wasm);
+        let report = stylus_check::check_for(wasm, chain);
         reports
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(hash, report.clone());
+            .insert(key, report.clone());
         report
     })
 }
@@ -122,7 +123,7 @@ pub(crate) fn engine() -> &'static Engine {
 impl Program {
     /// [`Program::compile`] on the shared [`engine`], memoized per module
     /// for the process.
-    pub fn load(wasm: &[u8]) -> Result<Arc<Self>, DeployError> {
+    pub fn load(wasm: &[u8], chain: &stylus_check::Chain) -> Result<Arc<Self>, DeployError> {
         static PROGRAMS: OnceLock<Mutex<HashMap<B256, Arc<Program>>>> = OnceLock::new();
         let programs = PROGRAMS.get_or_init(Mutex::default);
         let hash = keccak256(wasm);
@@ -134,7 +135,7 @@ impl Program {
         if let Some(program) = known {
             return Ok(program);
         }
-        let program = Arc::new(Self::compile(engine(), wasm)?);
+        let program = Arc::new(Self::compile(engine(), wasm, chain)?);
         programs
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -145,8 +146,12 @@ impl Program {
     /// Checks `wasm` as the chain would ([`stylus_check::check`]) and only
     /// then instruments and compiles it. The check links the imports against
     /// Nitro's hostios, which this runtime implements every one of.
-    pub fn compile(engine: &Engine, wasm: &[u8]) -> Result<Self, DeployError> {
-        let check = checked(wasm);
+    pub fn compile(
+        engine: &Engine,
+        wasm: &[u8],
+        chain: &stylus_check::Chain,
+    ) -> Result<Self, DeployError> {
+        let check = checked(wasm, chain);
         if !check.is_deployable() {
             return Err(DeployError::NotDeployable(check));
         }

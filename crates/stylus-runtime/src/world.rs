@@ -61,6 +61,7 @@ const TX_STACK_BYTES: usize = 128 << 20;
 /// Contracts, EOAs and the block, with transactions over them.
 pub struct World {
     max_depth: usize,
+    chain: stylus_check::Chain,
     profiling: bool,
     state: State,
     env: BlockEnv,
@@ -80,6 +81,7 @@ impl World {
     pub fn new() -> Self {
         Self {
             max_depth: 1024,
+            chain: stylus_check::Chain::default(),
             profiling: false,
             state: State::default(),
             env: BlockEnv::default(),
@@ -120,6 +122,12 @@ impl World {
     /// Sets the chain id.
     pub fn set_chain_id(&mut self, chain_id: u64) {
         self.env.chain_id = chain_id;
+    }
+
+    /// The chain deployments are checked for (ArbOS version and the chain
+    /// owner's limits); ArbOS 60 with its defaults unless set.
+    pub fn set_chain(&mut self, chain: stylus_check::Chain) {
+        self.chain = chain;
     }
 
     /// Sets the gas every following transaction gets.
@@ -244,7 +252,7 @@ impl World {
         wasm: &[u8],
         constructor_args: Option<&[u8]>,
     ) -> Result<Deployment, DeployError> {
-        let program = Program::load(wasm)?;
+        let program = Program::load(wasm, &self.chain)?;
         let code_len = program.check.compressed_bytes + STYLUS_CODE_PREFIX.len();
         let init_code = vec![1u8; stylus_check::code::PRELUDE_BYTES + code_len];
         let intrinsic_gas = gas::intrinsic_gas(&init_code, true);

@@ -43,7 +43,7 @@ struct Pool {
 
 impl Pool {
     fn new() -> Self {
-        let (token, damm) = (wasm(artifacts::test_token), wasm(artifacts::damm));
+        let (token, damm) = (wasm(artifacts::quirky_token), wasm(artifacts::damm));
         let mut world = World::new();
         let owner = world.eoa("owner");
         let carol = world.eoa("carol");
@@ -208,7 +208,8 @@ fn a_deposit_mints_shares_pulls_tokens_and_logs() {
         assert_eq!(log.words(), Some(vec![amount]));
     }
 
-    // The frames: the pool reads each token's balance, pulls, reads again.
+    // The frames: the pool pulls each token, then reads its balance to check
+    // the books are covered.
     let calls: Vec<_> = outcome
         .report
         .calls
@@ -218,10 +219,8 @@ fn a_deposit_mints_shares_pulls_tokens_and_logs() {
     assert_eq!(
         calls,
         [
-            (CallKind::Static, t0),
             (CallKind::Call, t0),
             (CallKind::Static, t0),
-            (CallKind::Static, t1),
             (CallKind::Call, t1),
             (CallKind::Static, t1),
         ]
@@ -261,7 +260,7 @@ fn a_reverting_nested_call_rolls_back_its_writes_and_logs() {
     // A third token whose transfer first calls the pool's deposit. The pool,
     // called by the token, mints, logs and flushes, then fails to pull
     // token0 (the token approved nothing) and reverts with TransferFailed.
-    let token = wasm(artifacts::test_token);
+    let token = wasm(artifacts::quirky_token);
     let hooked = p.world.deploy(carol, &token, None).unwrap().address;
     let deposit = abi::call(
         DEPOSIT,
@@ -376,17 +375,13 @@ fn gas_is_reported_per_frame_and_a_cold_read_costs_more_than_a_warm_one() {
         2 * (375 + 3 * 375 + 8 * 32) + (375 + 3 * 375 + 8 * 96)
     );
 
-    // The pool reads token0's balance of itself before and after the pull:
-    // the same code, cold the first time, warm the second.
-    let (first, second) = (&report.calls[0], &report.calls[2]);
-    assert_eq!((first.address, second.address), (t0, t0));
-    assert_eq!((first.storage.cold_reads, first.storage.warm_reads), (1, 0));
-    assert_eq!(
-        (second.storage.cold_reads, second.storage.warm_reads),
-        (0, 1)
-    );
-    assert_eq!(first.gas.storage_read - second.gas.storage_read, 2000);
-    assert!(first.gas_used > second.gas_used);
+    // The pull reads the pool's token0 balance cold; the balance check
+    // after it reads the same slot warm.
+    let (pull, check) = (&report.calls[0], &report.calls[1]);
+    assert_eq!((pull.address, check.address), (t0, t0));
+    assert!(pull.storage.cold_reads >= 2, "{pull}");
+    assert_eq!((check.storage.cold_reads, check.storage.warm_reads), (0, 1));
+    assert_eq!(check.gas.storage_read, 100 + 5);
 
     // A second identical deposit finds warm accounts, nonzero slots and pays less.
     let again = p

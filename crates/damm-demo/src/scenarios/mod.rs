@@ -304,13 +304,17 @@ fn verify_accepted(
             ),
         )
         .eq("token balances = books", held, (after.x, after.y));
+    // What the pool received (positive) or paid (negative, as int256).
+    let signed = |pool_in: U256, pool_out: U256| {
+        if pool_out.is_zero() {
+            pool_in
+        } else {
+            U256::ZERO.wrapping_sub(pool_out)
+        }
+    };
     let want = vec![
-        net.amount0_in,
-        net.amount1_in,
-        net.amount0_out,
-        net.amount1_out,
-        U256::ZERO,
-        U256::ZERO,
+        signed(net.amount0_in, net.amount0_out),
+        signed(net.amount1_in, net.amount1_out),
         expected.next.x,
         expected.next.y,
         expected.hf_after,
