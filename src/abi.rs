@@ -24,7 +24,7 @@ impl Word for U256 {
 
 impl Word for Address {
     fn word(self) -> U256 {
-        from_be_bytes(&self.into_word().0)
+        from_be_bytes(&crate::store::word_of(self))
     }
 }
 
@@ -66,15 +66,12 @@ impl crate::Damm {
     /// Emits an event: its signature hash, its indexed fields (as words) and
     /// its data words. Equal, byte for byte, to what `sol!`'s encoder emits.
     pub(crate) fn emit(&self, signature: FixedBytes<32>, indexed: &[U256], data: &[U256]) {
-        use stylus_sdk::prelude::*;
-        let mut topics = Vec::with_capacity(1 + indexed.len());
-        topics.push(signature);
-        topics.extend(
-            indexed
-                .iter()
-                .map(|word| FixedBytes::from(to_be_bytes(*word))),
-        );
-        // Logging fails only in a static call, where nothing could change anyway.
-        let _ = self.vm().raw_log(&topics, &encode(&[], data));
+        // The log's bytes as `emit_log` takes them: the topics, then the data.
+        let mut bytes = Vec::with_capacity(32 * (1 + indexed.len() + data.len()));
+        bytes.extend_from_slice(signature.as_slice());
+        for word in indexed.iter().chain(data) {
+            bytes.extend_from_slice(&to_be_bytes(*word));
+        }
+        crate::hostio::emit_log(self, &bytes, 1 + indexed.len());
     }
 }

@@ -14,34 +14,34 @@ use damm_math::arith::add;
 use crate::abi::Word;
 use crate::errors::{Error, InsufficientAllowance, InsufficientBalance};
 use crate::events::{Approval, Transfer};
-use crate::store::{self, slot};
+use crate::store::{self, slot, word_of};
 use crate::Damm;
 
 impl Damm {
     /// The slot of `owner`'s balance.
     fn balance_key(&self, owner: Address) -> B256 {
-        self.entry(slot(store::BALANCES), owner.into_word())
+        self.entry(slot(store::BALANCES), B256::from(word_of(owner)))
     }
 
     /// The slot of `spender`'s allowance from `owner`.
     fn allowance_key(&self, owner: Address, spender: Address) -> B256 {
-        let inner = self.entry(slot(store::ALLOWANCES), owner.into_word());
-        self.entry(inner, spender.into_word())
+        let inner = self.entry(slot(store::ALLOWANCES), B256::from(word_of(owner)));
+        self.entry(inner, B256::from(word_of(spender)))
     }
 
     /// `owner`'s shares.
     pub(crate) fn shares_of(&self, owner: Address) -> U256 {
-        self.load(self.balance_key(owner)).into()
+        self.read_word(self.balance_key(owner)).into()
     }
 
     fn set_shares_of(&mut self, owner: Address, value: U256) {
         let key = self.balance_key(owner);
-        self.store(key, value.into());
+        self.write_word(key, value.into());
     }
 
     /// What `spender` may move of `owner`'s shares.
     pub(crate) fn allowance_of(&self, owner: Address, spender: Address) -> U256 {
-        self.load(self.allowance_key(owner, spender)).into()
+        self.read_word(self.allowance_key(owner, spender)).into()
     }
 
     /// Moves shares between two holders.
@@ -114,7 +114,7 @@ impl Damm {
     ) -> Result<(), Error> {
         crate::guard::not_zero(spender)?;
         let key = self.allowance_key(owner, spender);
-        self.store(key, value.into());
+        self.write_word(key, value.into());
         self.emit(
             Approval::SIGNATURE_HASH,
             &[owner.word(), spender.word()],

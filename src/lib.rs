@@ -37,7 +37,6 @@ mod erc20;
 pub mod errors;
 pub mod governance;
 pub mod guard;
-#[cfg(target_arch = "wasm32")]
 mod hostio;
 mod liquidity;
 pub mod markets;
@@ -95,8 +94,14 @@ pub type MarketView = (
 /// The contract. Its storage is laid out by hand in [`store`], so the SDK
 /// sees no fields.
 #[storage]
-#[entrypoint]
+#[cfg_attr(not(target_arch = "wasm32"), entrypoint)]
 pub struct Damm {}
+
+// What `#[entrypoint]` on the struct provides natively; the WASM enters
+// through `router::entry` instead.
+#[cfg(target_arch = "wasm32")]
+// SAFETY: `Damm` is the contract's whole storage.
+unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for Damm {}
 
 /// The public methods. The ABI router ([`router`]) dispatches calldata to
 /// them; under `export-abi`, `#[public]` reads them to print the interface.

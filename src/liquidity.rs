@@ -211,12 +211,12 @@ impl Damm {
     }
 
     fn withdrawal_word(&self, id: u64, field: u64) -> Word {
-        self.load(self.element(store::WITHDRAWALS, withdrawal::WORDS, id, field))
+        self.read_word(self.element(store::WITHDRAWALS, withdrawal::WORDS, id, field))
     }
 
     fn set_withdrawal_word(&mut self, id: u64, field: u64, word: Word) {
         let key = self.element(store::WITHDRAWALS, withdrawal::WORDS, id, field);
-        self.store(key, word);
+        self.write_word(key, word);
     }
 
     /// Withdrawal `id`: its claim and the amounts still owed (both zero

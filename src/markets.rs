@@ -167,12 +167,12 @@ pub(crate) fn curve_of(kind: u8, param_a: U256, param_b: U256) -> Result<Curve, 
 impl Damm {
     /// Word `field` of market `id`.
     pub(crate) fn market_word(&self, id: u64, field: u64) -> Word {
-        self.load(self.element(store::MARKETS, market::WORDS, id, field))
+        self.read_word(self.element(store::MARKETS, market::WORDS, id, field))
     }
 
     fn set_market_word(&mut self, id: u64, field: u64, word: Word) {
         let key = self.element(store::MARKETS, market::WORDS, id, field);
-        self.store(key, word);
+        self.write_word(key, word);
     }
 
     /// Market `id`'s first word; [`UnknownMarket`] if it was never

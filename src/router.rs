@@ -338,17 +338,70 @@ fn dispatch(d: &mut Damm, selector: u32, a: &Args) -> Option<Result<Vec<u8>, Err
     })
 }
 
+/// A call: refuses ETH (no method is payable), then dispatches.
+fn call(storage: &mut Damm, selector: u32, input: &[u8]) -> ArbResult {
+    if storage.deny_value("").is_err() {
+        return Err(Vec::new());
+    }
+    match dispatch(storage, selector, &Args(input)) {
+        Some(result) => result.map_err(Into::into),
+        None => Err(Vec::new()),
+    }
+}
+
+/// The constructor: refuses ETH and a second run, then constructs. The
+/// one-shot guard is the SDK's own slot (`CONSTRUCTOR_EXECUTED_SLOT`), read
+/// and written as one word.
+fn construct(storage: &mut Damm, input: &[u8]) -> ArbResult {
+    if storage.deny_value("").is_err() {
+        return Err(Vec::new());
+    }
+    let guard = alloy_primitives::B256::from(to_be_bytes(
+        stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT,
+    ));
+    if storage.read_word(guard) != crate::store::Word::default() {
+        return Err(Vec::new());
+    }
+    storage.write_word(guard, crate::store::Word([0, 0, 0, 1]));
+    let a = Args(input);
+    match (a.address(0), a.address(1), a.address(2)) {
+        (Some(token0), Some(token1), Some(owner)) => storage
+            .constructor(token0, token1, owner)
+            .map(|()| Vec::new())
+            .map_err(Into::into),
+        _ => Err(Vec::new()),
+    }
+}
+
+/// The contract's entry in the WASM, through the SDK's function entrypoint
+/// (which refuses re-entry, reads the calldata, flushes the storage cache
+/// and writes the result): the constructor's selector constructs, any
+/// other is a call. The SDK's struct router would add its own checks and
+/// their panic data, which every call pays to load.
+#[cfg(target_arch = "wasm32")]
+#[stylus_sdk::prelude::entrypoint]
+fn entry(input: Vec<u8>, host: stylus_sdk::host::VM) -> ArbResult {
+    use stylus_sdk::storage::StorageType;
+    // SAFETY: the contract's storage is its own; the SDK's routers build it
+    // the same way.
+    let mut storage = unsafe { Damm::new(U256::ZERO, 0, host) };
+    let (Some(selector), Some(args)) = (input.get(..4), input.get(4..)) else {
+        return Err(Vec::new());
+    };
+    let selector = u32::from_be_bytes([selector[0], selector[1], selector[2], selector[3]]);
+    if selector == stylus_sdk::abi::CONSTRUCTOR_SELECTOR {
+        construct(&mut storage, args)
+    } else {
+        call(&mut storage, selector, args)
+    }
+}
+
+/// The SDK's router for native builds (motsu), over the same two paths.
 impl Router<Damm> for Damm {
     type Storage = Damm;
 
     fn route(storage: &mut Damm, selector: u32, input: &[u8]) -> Option<ArbResult> {
-        if storage.deny_value("").is_err() {
-            return Some(Err(Vec::new()));
-        }
-        Some(match dispatch(storage, selector, &Args(input)) {
-            Some(result) => result.map_err(Into::into),
-            None => Err(Vec::new()),
-        })
+        Some(call(storage, selector, input))
     }
 
     fn receive(_storage: &mut Damm) -> Option<Result<(), Vec<u8>>> {
@@ -360,20 +413,6 @@ impl Router<Damm> for Damm {
     }
 
     fn constructor(storage: &mut Damm, input: &[u8]) -> Option<ArbResult> {
-        use stylus_sdk::stylus_core::host::ConstructorGuard;
-        if storage.deny_value("").is_err() {
-            return Some(Err(Vec::new()));
-        }
-        if let Err(revert) = storage.check_constructor_slot() {
-            return Some(Err(revert));
-        }
-        let a = Args(input);
-        Some(match (a.address(0), a.address(1), a.address(2)) {
-            (Some(token0), Some(token1), Some(owner)) => storage
-                .constructor(token0, token1, owner)
-                .map(|()| Vec::new())
-                .map_err(Into::into),
-            _ => Err(Vec::new()),
-        })
+        Some(construct(storage, input))
     }
 }

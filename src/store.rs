@@ -136,16 +136,13 @@ impl Word {
 
     /// An address in bytes 12..32 with `lane0` and a `u32` in bytes 8..12.
     pub fn with_address(lane0: u64, mid: u32, address: Address) -> Self {
-        let mut w = Word::from(from_be_bytes(&address.into_word().0));
-        w.0[0] = lane0;
-        w.0[1] |= u64::from(mid) << 32;
-        w
+        let (top, middle, low) = address_lanes(address);
+        Self([lane0, (u64::from(mid) << 32) | top, middle, low])
     }
 
     /// The address in bytes 12..32.
     pub fn address(self) -> Address {
-        let bytes = Word([0, self.0[1] & 0xffff_ffff, self.0[2], self.0[3]]).to_bytes();
-        address_of(&bytes)
+        address_from_lanes(self.0[1] & 0xffff_ffff, self.0[2], self.0[3])
     }
 
     /// The `u32` in bytes 8..12.
@@ -282,13 +279,41 @@ impl From<Counts> for Word {
     }
 }
 
+/// An address as the low 160 bits of a number: `(bits 128..160, 64..128,
+/// 0..64)`. Built from fixed indices, so no loop or panic path reaches the
+/// WASM (alloy's `into_word` keeps one).
+fn address_lanes(address: Address) -> (u64, u64, u64) {
+    let b = address.0 .0;
+    (
+        u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])),
+        u64::from_be_bytes([b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11]]),
+        u64::from_be_bytes([b[12], b[13], b[14], b[15], b[16], b[17], b[18], b[19]]),
+    )
+}
+
+/// The address whose lanes [`address_lanes`] gives.
+fn address_from_lanes(top: u64, mid: u64, low: u64) -> Address {
+    let (t, m, l) = (
+        (top as u32).to_be_bytes(),
+        mid.to_be_bytes(),
+        low.to_be_bytes(),
+    );
+    Address::from([
+        t[0], t[1], t[2], t[3], m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], l[0], l[1], l[2],
+        l[3], l[4], l[5], l[6], l[7],
+    ])
+}
+
+/// `address` left-padded to a word, as the EVM holds one.
+pub(crate) fn word_of(address: Address) -> [u8; 32] {
+    let (top, mid, low) = address_lanes(address);
+    to_be_bytes(U256::from_limbs([low, mid, top, 0]))
+}
+
 /// The address in a left-padded word (bytes 12..32).
 pub(crate) fn address_of(word: &[u8; 32]) -> Address {
-    let mut bytes = [0u8; 20];
-    for (out, byte) in bytes.iter_mut().zip(word.iter().skip(12)) {
-        *out = *byte;
-    }
-    Address::from(bytes)
+    let limbs = from_be_bytes(word).into_limbs();
+    address_from_lanes(limbs[2] & 0xffff_ffff, limbs[1], limbs[0])
 }
 
 /// A WAD parameter as a `u64` (all are at most 1e18), or [`ArithmeticOverflow`].
@@ -329,7 +354,7 @@ fn offset(key: B256, by: u64) -> B256 {
 
 impl Damm {
     /// The word at `key`.
-    pub(crate) fn load(&self, key: B256) -> Word {
+    pub(crate) fn read_word(&self, key: B256) -> Word {
         #[cfg(target_arch = "wasm32")]
         return Word::from_bytes(&crate::hostio::load(&key.0));
         #[cfg(not(target_arch = "wasm32"))]
@@ -338,7 +363,7 @@ impl Damm {
 
     /// Writes the word at `key` (into the host's cache, which the
     /// entrypoint flushes when the call succeeds).
-    pub(crate) fn store(&mut self, key: B256, word: Word) {
+    pub(crate) fn write_word(&mut self, key: B256, word: Word) {
         let value = word.to_bytes();
         #[cfg(target_arch = "wasm32")]
         crate::hostio::cache(&key.0, &value);
@@ -367,21 +392,17 @@ impl Damm {
 
     /// Global slot `n`.
     pub(crate) fn global(&self, n: u64) -> Word {
-        self.load(slot(n))
+        self.read_word(slot(n))
     }
 
     /// Writes global slot `n`.
     pub(crate) fn set_global(&mut self, n: u64, word: Word) {
-        self.store(slot(n), word);
+        self.write_word(slot(n), word);
     }
 
     /// `keccak256(key ‖ base)`: a mapping's entry, as Solidity lays it out.
     pub(crate) fn entry(&self, base: B256, key: B256) -> B256 {
-        let mut preimage = [0u8; 64];
-        for (out, byte) in preimage.iter_mut().zip(key.0.iter().chain(base.0.iter())) {
-            *out = *byte;
-        }
-        self.vm().native_keccak256(&preimage)
+        self.vm().native_keccak256([key.0, base.0].as_flattened())
     }
 
     /// Word `field` of element `index` of an array of `words`-word elements

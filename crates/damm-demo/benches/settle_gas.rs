@@ -13,16 +13,18 @@ use damm_math::{Curve, Direction, VirtualState};
 use stylus_runtime::abi::{self, Word};
 use stylus_runtime::{artifacts, World};
 
-/// Uniswap's smart-order-router models a V2 swap at 135,000 gas
-/// (`BASE_SWAP_COST`), for scale.
-const UNISWAP_V2_SWAP_GAS: u64 = 135_000;
+/// A one-hop `swapExactTokensForTokens` through Uniswap V2's Router02, in
+/// transaction gas (Cancun rules, v2-core 1.0.1's published bytecode), for
+/// scale.
+const ROUTER02_SWAP_GAS: u64 = 97_726;
 
 fn e18(units: u64) -> U256 {
     U256::from(units) * WAD
 }
 
-/// Settle gas for one batch of `trades` netted trades on a fresh 1000:1000 pool.
-fn settle_gas(damm: &[u8], token: &[u8], trades: u64) -> u64 {
+/// Settle gas for one batch of `trades` netted trades on a fresh 1000:1000
+/// pool: with the programs cached, and with none cached.
+fn settle_gas(damm: &[u8], token: &[u8], trades: u64) -> (u64, u64) {
     let mut world = World::new();
     let (owner, carol, operator) = (
         world.eoa("owner"),
@@ -36,6 +38,9 @@ fn settle_gas(damm: &[u8], token: &[u8], trades: u64) -> u64 {
         .deploy(owner, damm, Some(&args))
         .expect("dAMM")
         .address;
+    for program in [t0, t1, pool] {
+        world.cache_program(program);
+    }
     let mut call = |from: Address, to: Address, signature: &str, words: &[U256]| {
         world
             .call(from, to, &abi::call(signature, words))
@@ -107,7 +112,8 @@ fn settle_gas(damm: &[u8], token: &[u8], trades: u64) -> u64 {
         U256::ZERO,
         U256::ZERO,
     ];
-    call(operator, pool, checkpoint, &words).gas_used
+    let outcome = call(operator, pool, checkpoint, &words);
+    (outcome.gas_used, outcome.uncached_gas_used())
 }
 
 fn main() {
@@ -115,12 +121,15 @@ fn main() {
     let token = artifacts::test_token().expect("building the test token WASM");
     println!("settle gas against the number of L2 trades netted into one checkpoint");
     println!(
-        "{:>10}  {:>12}  {:>22}",
-        "N trades", "settle gas", "per trade"
+        "{:>10}  {:>12}  {:>14}  {:>12}",
+        "N trades", "settle gas", "uncached", "per trade"
     );
     for trades in [1u64, 10, 1_000, 100_000] {
-        let gas = settle_gas(&damm, &token, trades);
-        println!("{trades:>10}  {gas:>12}  {:>22}", gas / trades);
+        let (gas, uncached) = settle_gas(&damm, &token, trades);
+        println!(
+            "{trades:>10}  {gas:>12}  {uncached:>14}  {:>12}",
+            gas / trades
+        );
     }
-    println!("for scale: a Uniswap V2 swap, {UNISWAP_V2_SWAP_GAS} gas (Uniswap smart-order-router's heuristic)");
+    println!("for scale: a one-hop Uniswap V2 swap through Router02, {ROUTER02_SWAP_GAS} gas");
 }

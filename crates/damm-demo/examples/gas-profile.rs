@@ -1,6 +1,7 @@
-//! One L1 swap and one settle on a given dAMM WASM (built with names by
-//! `scripts/gas-profile.sh`), with the runtime's per-function profiling:
-//! each frame's gas by category and the functions that spent the most ink.
+//! An L1 swap and two settles on a given dAMM WASM and test token (built
+//! with names by `scripts/gas-profile.sh`), with the runtime's per-function
+//! profiling: each frame's gas by category and the functions that spent the
+//! most ink.
 
 use alloy_primitives::{Address, U256};
 use damm_math::arith::WAD;
@@ -27,7 +28,8 @@ fn send(
 }
 
 fn print_frames(frame: &CallReport) {
-    print!("{frame}");
+    // The frame's own line (its Display goes on to the nested frames).
+    println!("{}", frame.to_string().lines().next().unwrap_or_default());
     let total: u64 = frame.profile.iter().map(|(_, ink)| ink).sum();
     for (name, ink) in frame.profile.iter().take(12) {
         println!(
@@ -53,11 +55,15 @@ fn report(what: &str, outcome: &CallOutcome) {
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .expect("usage: gas-profile DAMM.wasm");
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .expect("usage: gas-profile DAMM.wasm [TOKEN.wasm]");
     let damm = std::fs::read(&path).expect("reading the dAMM WASM");
-    let token = artifacts::test_token().expect("building the test token");
+    let token = match args.next() {
+        Some(path) => std::fs::read(path).expect("reading the token WASM"),
+        None => artifacts::test_token().expect("building the test token"),
+    };
     let mut world = World::new();
     // The name section makes the module larger than MaxWasmSize; only the
     // profile deploys it, so allow twice the chain's limit here.
@@ -131,13 +137,7 @@ fn main() {
     );
     report("swapExactIn", &swap);
 
-    let start: VirtualState = {
-        let m = world
-            .view(pool, &abi::call("market(uint64)", &[U256::ZERO]))
-            .expect_success("market")
-            .words();
-        VirtualState::new(m[8], m[9])
-    };
+    let start = end_state(&mut world, pool);
     let pricing = CurvePricing {
         curve: Curve::ConstantProduct,
         fee: U256::from(2_500_000_000_000_000u64),
@@ -152,7 +152,7 @@ fn main() {
         &mut world,
         operator,
         pool,
-        "checkpoint(uint64,uint64,uint256,uint256,uint256,uint256,uint256,uint256,uint256,bytes32)",
+        CHECKPOINT,
         &[
             U256::ZERO,
             U256::from(1),
@@ -167,4 +167,56 @@ fn main() {
         ],
     );
     report("checkpoint", &settle);
+
+    // A batch whose fees leave the pool both tokens to pull: small trades
+    // both ways.
+    let start = end_state(&mut world, pool);
+    let five_bps = CurvePricing {
+        curve: Curve::ConstantProduct,
+        fee: U256::from(500_000_000_000_000u64),
+    };
+    let mut batch = Batch::open(start, five_bps);
+    for i in 0..10u64 {
+        let direction = if i % 2 == 0 {
+            Direction::ZeroForOne
+        } else {
+            Direction::OneForZero
+        };
+        batch
+            .quote_exact_in(direction, U256::from(1_000_000_000_000_000u64 + i))
+            .expect("quote");
+    }
+    let end = batch.close().end;
+    world.advance(1, 12);
+    let both = send(
+        &mut world,
+        operator,
+        pool,
+        CHECKPOINT,
+        &[
+            U256::ZERO,
+            U256::from(2),
+            start.x,
+            start.y,
+            end.x,
+            end.y,
+            U256::ZERO,
+            U256::ZERO,
+            U256::ZERO,
+            U256::ZERO,
+        ],
+    );
+    report("checkpoint pulling both tokens", &both);
+}
+
+const CHECKPOINT: &str =
+    "checkpoint(uint64,uint64,uint256,uint256,uint256,uint256,uint256,uint256,uint256,bytes32)";
+
+/// Market 0's committed state.
+fn end_state(world: &mut World, pool: Address) -> VirtualState {
+    let m = world
+        .view(pool, &abi::call("market(uint64)", &[U256::ZERO]))
+        .expect_success("market")
+        .words();
+    VirtualState::new(m[8], m[9])
 }

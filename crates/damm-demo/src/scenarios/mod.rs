@@ -50,7 +50,7 @@ pub fn run(checks: &mut Checks) -> Result<(), Failure> {
     withdrawals::run(&mut three, checks, &markets)?;
     txs.extend_from_slice(three.txs());
 
-    gas_summary(&txs, &wasms);
+    gas_summary(&txs, &wasms, checks);
     Ok(())
 }
 
@@ -432,7 +432,7 @@ pub const PAIR_SWAP_GAS: u64 = 73_162;
 
 /// The gas per operation over both worlds, from the runtime's reports, with
 /// every program cached and, beside it, with none cached.
-fn gas_summary(txs: &[Tx], wasms: &Wasms) {
+fn gas_summary(txs: &[Tx], wasms: &Wasms, checks: &mut Checks) {
     heading("Gas per operation (the runtime's reports; transaction gas = intrinsic + execution − refund)");
     let damm = stylus_check::check(&wasms.damm);
     let token = stylus_check::check(&wasms.token);
@@ -526,4 +526,22 @@ fn gas_summary(txs: &[Tx], wasms: &Wasms) {
     ]);
     table.print();
     println!("  init, compute, storage and logs are the dAMM frame's own; token calls are the calls to the tokens and what they cost");
+    // The targets: an L1 swap and every settle that moves tokens cost less
+    // than Router02's one-hop swap, with the programs cached.
+    for (op, what) in [(Op::Swap, "L1 swap"), (Op::Settle, "settle")] {
+        let worst = txs
+            .iter()
+            .filter(|tx| tx.op == op)
+            .map(|tx| tx.gas)
+            .max()
+            .unwrap_or(0);
+        checks.check(
+            worst <= ROUTER02_SWAP_GAS,
+            format!(
+                "every {what} costs at most Router02's {} gas (the dearest: {})",
+                table::gas(ROUTER02_SWAP_GAS),
+                table::gas(worst)
+            ),
+        );
+    }
 }
