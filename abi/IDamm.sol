@@ -33,6 +33,8 @@ interface IDamm  {
 
     function withdrawal(uint64 id) external view returns (address, uint64, uint256, uint256, uint64, uint64, bool);
 
+    function redirectWithdrawal(uint64 id, address to) external;
+
     function withdrawalCount() external view returns (uint64);
 
     function swapExactIn(bool zero_for_one, uint256 amount_in, uint256 min_out, address recipient, uint256 deadline) external returns (uint256);
@@ -51,6 +53,8 @@ interface IDamm  {
 
     function setOperator(uint64 id, address operator) external;
 
+    function lockMarketShares(uint64 id, uint256 shares, uint256 min0, uint256 min1) external returns (uint64);
+
     function retireMarket(uint64 id) external;
 
     function checkpoint(uint64 market, uint64 batch_id, uint256 start_x, uint256 start_y, uint256 end_x, uint256 end_y, uint256 join0, uint256 join1, uint256 exit_shares, bytes32 commitment) external;
@@ -67,6 +71,8 @@ interface IDamm  {
 
     function parameters() external view returns (uint256, uint256, uint256, uint64, uint64, uint256, uint256, bool);
 
+    function externalCaps() external view returns (uint256, uint256);
+
     function owner() external view returns (address);
 
     function pendingOwner() external view returns (address);
@@ -77,45 +83,57 @@ interface IDamm  {
 
     function setParameter(uint8 id, uint256 value) external;
 
+    function goLive() external;
+
+    function isLive() external view returns (bool);
+
+    function executeChange(uint64 id) external returns (uint256);
+
+    function cancelChange(uint64 id) external;
+
+    function change(uint64 id) external view returns (uint64, uint8, bytes memory);
+
+    function changeCount() external view returns (uint64);
+
     function setPaused(bool paused) external;
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error Reentrancy();
 
     error Paused();
 
-    error Expired(uint256);
+    error Expired(uint256 deadline);
 
     error ZeroAmount();
 
-    error InvalidAddress(address);
+    error InvalidAddress(address account);
 
-    error InsufficientBalance(uint256,uint256);
+    error InsufficientBalance(uint256 balance, uint256 needed);
 
-    error InsufficientAllowance(uint256,uint256);
+    error InsufficientAllowance(uint256 allowance, uint256 needed);
 
-    error SlippageExceeded(uint256,uint256);
+    error SlippageExceeded(uint256 amount, uint256 limit);
 
     error InsufficientLiquidity();
 
-    error TransferFailed(address);
+    error TransferFailed(address token);
 
-    error TransferShortfall(address,uint256,uint256);
+    error TransferShortfall(address token, uint256 expected, uint256 received);
 
-    error ParameterOutOfRange(uint8,uint256);
+    error ParameterOutOfRange(uint8 id, uint256 value);
 
-    error UnknownMarket(uint64);
+    error UnknownMarket(uint64 id);
 
-    error MarketNotActive(uint64);
+    error MarketNotActive(uint64 id);
 
     error TooManyMarkets();
 
-    error MarketNotEmpty(uint64);
+    error MarketNotEmpty(uint64 id);
 
-    error BadBatchId(uint64,uint64);
+    error BadBatchId(uint64 expected, uint64 got);
 
-    error StaleStartState(uint256,uint256);
+    error StaleStartState(uint256 x, uint256 y);
 
     error CurveViolated();
 
@@ -123,15 +141,27 @@ interface IDamm  {
 
     error BufferBreached();
 
-    error HealthTooLow(uint256,uint256,uint256);
+    error AllocationExceeded(uint256 amount, uint256 limit);
 
-    error UnknownWithdrawal(uint64);
+    error DailyCapExceeded(uint256 amount, uint256 limit);
 
-    error WithdrawalNotReady(uint64,uint256);
+    error NotLive();
+
+    error TimelockPending(uint64 id, uint256 due);
+
+    error UnknownChange(uint64 id);
+
+    error NotPayee(uint64 id);
+
+    error HealthTooLow(uint256 hfBefore, uint256 hfAfter, uint256 hfMin);
+
+    error UnknownWithdrawal(uint64 id);
+
+    error WithdrawalNotReady(uint64 market, uint256 readyAt);
 
     error ArithmeticOverflow();
 
-    error MathFailure(uint8);
+    error MathFailure(uint8 code);
 
     // Events (src/events.sol)
     /// LP shares moved (ERC-20). Mints come from, burns go to, the zero address.
@@ -142,6 +172,8 @@ interface IDamm  {
     event Deposit(address indexed sender, address indexed recipient, uint256 shares, uint256 amount0, uint256 amount1);
     /// Shares were burned and their token amounts reserved until the ACP ends.
     event WithdrawalLocked(uint64 indexed id, address indexed owner, address indexed recipient, uint256 shares, uint256 amount0, uint256 amount1, uint64 readyAt);
+    /// A withdrawal's payee pointed it at another.
+    event WithdrawalRedirected(uint64 indexed id, address indexed payee);
     /// A locked withdrawal was paid out.
     event WithdrawalCompleted(uint64 indexed id, address indexed recipient, uint256 amount0, uint256 amount1);
     /// A direct L1 swap: what the pool received (positive) or paid (negative)
@@ -161,6 +193,17 @@ interface IDamm  {
     /// A checkpoint's L2 joins and exits: the shares minted to the market and
     /// those its L2 LPs exited with (locked through the ACP).
     event MarketShares(uint64 indexed market, uint256 minted, uint256 exited);
+    /// A governed call was queued in the timelock, to run no earlier than
+    /// `due`: `call` is its calldata (`setParameter`, `registerMarket`,
+    /// `setOperator` or `setMarketActive`), exactly as `executeChange(id)`
+    /// will replay it.
+    event ChangeQueued(uint64 indexed id, uint256 due, bytes call);
+    /// A queued change was applied (`due` and `call` as queued).
+    event ChangeExecuted(uint64 indexed id, uint256 due, bytes call);
+    /// A queued change was withdrawn by the owner (`due` and `call` as queued).
+    event ChangeCancelled(uint64 indexed id, uint256 due, bytes call);
+    /// Setup ended: anyone may deposit, and changes wait in the timelock.
+    event WentLive();
     /// A governance parameter changed.
     event ParameterSet(uint8 indexed id, uint256 value);
     /// The global pause was switched.

@@ -8,7 +8,6 @@
 //! `MarketShares` event, not as `Transfer`s.
 
 use alloy_primitives::{Address, B256, U256};
-use alloy_sol_types::SolEvent;
 use damm_math::arith::add;
 
 use crate::abi::Word;
@@ -56,11 +55,7 @@ impl Damm {
         // Cannot overflow: every balance is part of the total supply.
         let balance = self.shares_of(to).saturating_add(value);
         self.set_shares_of(to, balance);
-        self.emit(
-            Transfer::SIGNATURE_HASH,
-            &[from.word(), to.word()],
-            &[value],
-        );
+        crate::abi::emit!(self, Transfer, &[from.word(), to.word()], &[value],);
         Ok(())
     }
 
@@ -71,11 +66,7 @@ impl Damm {
         self.set_total_supply(supply)?;
         let balance = self.shares_of(to).saturating_add(value);
         self.set_shares_of(to, balance);
-        self.emit(
-            Transfer::SIGNATURE_HASH,
-            &[Address::ZERO.word(), to.word()],
-            &[value],
-        );
+        crate::abi::emit!(self, Transfer, &[Address::ZERO.word(), to.word()], &[value],);
         Ok(supply)
     }
 
@@ -84,8 +75,9 @@ impl Damm {
         self.debit(from, value)?;
         let supply = self.total_supply_value().saturating_sub(value);
         self.set_total_supply(supply)?;
-        self.emit(
-            Transfer::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            Transfer,
             &[from.word(), Address::ZERO.word()],
             &[value],
         );
@@ -115,11 +107,7 @@ impl Damm {
         crate::guard::not_zero(spender)?;
         let key = self.allowance_key(owner, spender);
         self.write_word(key, value.into());
-        self.emit(
-            Approval::SIGNATURE_HASH,
-            &[owner.word(), spender.word()],
-            &[value],
-        );
+        crate::abi::emit!(self, Approval, &[owner.word(), spender.word()], &[value],);
         Ok(())
     }
 

@@ -57,9 +57,14 @@ macro_rules! errors {
         #[cfg(feature = "export-abi")]
         impl stylus_sdk::abi::export::internal::InnerTypes for Error {
             fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
+                // Declared with their field names, so that wallets and
+                // decoders show what each figure is.
                 alloc::vec![$(
                     stylus_sdk::abi::export::internal::InnerType {
-                        name: alloc::format!("error {};", <$name as SolError>::SIGNATURE),
+                        name: {
+                            let fields: &[&str] = &[$(concat!(stringify!($sol), " ", stringify!($field))),*];
+                            alloc::format!("error {}({});", stringify!($name), fields.join(", "))
+                        },
                         id: core::any::TypeId::of::<$name>(),
                     },
                 )*]
@@ -99,7 +104,7 @@ errors! {
     UnknownMarket(id: uint64);
     /// The market is paused or retired.
     MarketNotActive(id: uint64);
-    /// The market cap (32) is reached.
+    /// The market cap is reached: 32 markets not retired, or 255 ever registered.
     TooManyMarkets();
     /// A market still holds L2 shares or unpaid exits, so it cannot retire.
     MarketNotEmpty(id: uint64);
@@ -113,6 +118,20 @@ errors! {
     Insolvent();
     /// The payout would take a free balance under the security buffer.
     BufferBreached();
+    /// A checkpoint would pay out more of a token than its market's cap: its
+    /// weight's share of the free balance, or an External market's cap per
+    /// checkpoint.
+    AllocationExceeded(amount: uint256, limit: uint256);
+    /// An External market would be paid more of a token today than its daily cap.
+    DailyCapExceeded(amount: uint256, limit: uint256);
+    /// Until the pool goes live only the owner may deposit, and no L2 LP may join.
+    NotLive();
+    /// The queued change is not due until `due`.
+    TimelockPending(id: uint64, due: uint256);
+    /// No queued change has this id, or it was executed or cancelled.
+    UnknownChange(id: uint64);
+    /// Only the withdrawal's payee may do this.
+    NotPayee(id: uint64);
     /// HF after would be under the floor and below HF before.
     HealthTooLow(hfBefore: uint256, hfAfter: uint256, hfMin: uint256);
     /// No withdrawal has this id, or it was already paid.
@@ -149,6 +168,9 @@ impl Error {
             Rejection::CurveViolated => CurveViolated {}.into(),
             Rejection::Insolvent => Insolvent {}.into(),
             Rejection::BufferBreached => BufferBreached {}.into(),
+            Rejection::AllocationExceeded { amount, limit } => {
+                AllocationExceeded { amount, limit }.into()
+            }
             Rejection::HealthTooLow {
                 hf_before,
                 hf_after,

@@ -12,6 +12,8 @@ interface IDammEvents {
     event Deposit(address indexed sender, address indexed recipient, uint256 shares, uint256 amount0, uint256 amount1);
     /// Shares were burned and their token amounts reserved until the ACP ends.
     event WithdrawalLocked(uint64 indexed id, address indexed owner, address indexed recipient, uint256 shares, uint256 amount0, uint256 amount1, uint64 readyAt);
+    /// A withdrawal's payee pointed it at another.
+    event WithdrawalRedirected(uint64 indexed id, address indexed payee);
     /// A locked withdrawal was paid out.
     event WithdrawalCompleted(uint64 indexed id, address indexed recipient, uint256 amount0, uint256 amount1);
     /// A direct L1 swap: what the pool received (positive) or paid (negative)
@@ -31,6 +33,17 @@ interface IDammEvents {
     /// A checkpoint's L2 joins and exits: the shares minted to the market and
     /// those its L2 LPs exited with (locked through the ACP).
     event MarketShares(uint64 indexed market, uint256 minted, uint256 exited);
+    /// A governed call was queued in the timelock, to run no earlier than
+    /// `due`: `call` is its calldata (`setParameter`, `registerMarket`,
+    /// `setOperator` or `setMarketActive`), exactly as `executeChange(id)`
+    /// will replay it.
+    event ChangeQueued(uint64 indexed id, uint256 due, bytes call);
+    /// A queued change was applied (`due` and `call` as queued).
+    event ChangeExecuted(uint64 indexed id, uint256 due, bytes call);
+    /// A queued change was withdrawn by the owner (`due` and `call` as queued).
+    event ChangeCancelled(uint64 indexed id, uint256 due, bytes call);
+    /// Setup ended: anyone may deposit, and changes wait in the timelock.
+    event WentLive();
     /// A governance parameter changed.
     event ParameterSet(uint8 indexed id, uint256 value);
     /// The global pause was switched.

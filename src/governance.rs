@@ -1,13 +1,12 @@
 //! Governance: a two-step owner, bounded parameters and the global pause.
 //!
 //! Every parameter has hard bounds, so even the owner cannot set a value that
-//! breaks the pool (a zero ACP, a fee of 100 %, a health floor of zero). The
-//! pause stops deposits, swaps and settlements, never a withdrawal whose ACP
-//! has passed.
+//! breaks the pool (a zero ACP, a fee of 100 %, a health floor of zero). Once
+//! the pool is live, a change waits in the timelock ([`crate::timelock`]).
+//! The pause stops deposits, swaps and settlements, never a withdrawal whose
+//! ACP has passed.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolEvent;
-use damm_math::arith::WAD;
 
 use crate::abi::Word as _;
 use crate::store::{self, narrow64, wide, Admin, TokenSlot, Trend, Word, PAUSED};
@@ -33,6 +32,13 @@ pub mod param {
     /// Health floor for `External` markets (WAD), in [0.5, 1]. Default 0.95.
     /// Settlements use the larger of this and `HF_MIN`, so it is never laxer.
     pub const EXTERNAL_HF_MIN: u8 = 6;
+    /// The most one `External` checkpoint may pay out of each token, as a
+    /// WAD fraction of its free balance, in [0, 10 %]. Default 1 %.
+    pub const EXTERNAL_MAX_OUT: u8 = 7;
+    /// The most an `External` market may be paid out of each token in one
+    /// day (UTC days of block time), as a WAD fraction of the free balance at
+    /// each checkpoint, in [0, 25 %]. Default 5 %.
+    pub const EXTERNAL_DAILY_OUT: u8 = 8;
     /// Reported for a bad curve kind at registration.
     pub const KIND: u8 = 100;
     /// Reported for bad curve parameters at registration.
@@ -45,25 +51,30 @@ pub mod param {
 
 const DAY: u64 = 86_400;
 
-/// `per_mille / 1000` as a WAD, at compile time (no division in the WASM).
-const fn wad(per_mille: u64) -> U256 {
-    U256::from_limbs([per_mille * 1_000_000_000_000_000, 0, 0, 0])
+/// Refuses a parameter id or value outside its bounds.
+pub(crate) fn check_parameter(id: u8, value: U256) -> Result<(), Error> {
+    match bounds(id) {
+        Some((min, max, _)) if value >= U256::from(min) && value <= U256::from(max) => Ok(()),
+        _ => Err(ParameterOutOfRange { id, value }.into()),
+    }
 }
 
-const fn secs(seconds: u64) -> U256 {
-    U256::from_limbs([seconds, 0, 0, 0])
-}
+/// One thousandth as a WAD.
+const MILLI: u64 = 1_000_000_000_000_000;
 
-/// `(min, max, default)` of each settable parameter, by id.
-fn bounds(id: u8) -> Option<(U256, U256, U256)> {
+/// `(min, max, default)` of each settable parameter, by id: WAD fractions in
+/// thousandths, durations in seconds.
+fn bounds(id: u8) -> Option<(u64, u64, u64)> {
     Some(match id {
-        param::HF_MIN => (wad(500), WAD, wad(900)),
-        param::PHI => (U256::ZERO, wad(50), wad(10)),
-        param::FEE_MAX => (wad(1), wad(100), wad(10)),
-        param::ACP => (secs(60), secs(30 * DAY), secs(DAY)),
-        param::GRACE => (secs(3600), secs(30 * DAY), secs(3 * DAY)),
-        param::BUFFER => (U256::ZERO, wad(500), wad(50)),
-        param::EXTERNAL_HF_MIN => (wad(500), WAD, wad(950)),
+        param::HF_MIN => (500 * MILLI, 1000 * MILLI, 900 * MILLI),
+        param::PHI => (0, 50 * MILLI, 10 * MILLI),
+        param::FEE_MAX => (MILLI, 100 * MILLI, 10 * MILLI),
+        param::ACP => (60, 30 * DAY, DAY),
+        param::GRACE => (3600, 30 * DAY, 3 * DAY),
+        param::BUFFER => (0, 500 * MILLI, 50 * MILLI),
+        param::EXTERNAL_HF_MIN => (500 * MILLI, 1000 * MILLI, 950 * MILLI),
+        param::EXTERNAL_MAX_OUT => (0, 100 * MILLI, 10 * MILLI),
+        param::EXTERNAL_DAILY_OUT => (0, 250 * MILLI, 50 * MILLI),
         _ => return None,
     })
 }
@@ -71,25 +82,18 @@ fn bounds(id: u8) -> Option<(U256, U256, U256)> {
 impl Damm {
     /// Sets every parameter to its default (at construction).
     pub(crate) fn set_defaults(&mut self) -> Result<(), Error> {
-        for id in param::HF_MIN..=param::EXTERNAL_HF_MIN {
+        for id in param::HF_MIN..=param::EXTERNAL_DAILY_OUT {
             let (_, _, default) = bounds(id).ok_or(ParameterOutOfRange {
                 id,
                 value: U256::ZERO,
             })?;
-            self.write_parameter(id, default)?;
+            self.write_parameter(id, U256::from(default))?;
         }
         Ok(())
     }
 
-    /// See [`Damm::set_parameter`].
-    pub(crate) fn do_set_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
-        match bounds(id) {
-            Some((min, max, _)) if value >= min && value <= max => self.write_parameter(id, value),
-            _ => Err(ParameterOutOfRange { id, value }.into()),
-        }
-    }
-
-    fn write_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
+    /// Writes a parameter already checked ([`check_parameter`]).
+    pub(crate) fn write_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
         // Each parameter lives in the slot its hot path reads anyway
         // (`crate::store`).
         let small = narrow64(value)?;
@@ -128,16 +132,27 @@ impl Damm {
                 };
                 self.set_global(store::TOKEN0, slot.into());
             }
-            _ => {
+            param::EXTERNAL_HF_MIN => {
                 let trend = Trend {
                     external_hf_min: small,
                     ..self.trend()
                 };
                 self.set_global(store::TREND, trend.into());
             }
+            _ => {
+                let mut caps = self.global(store::EXTERNAL);
+                caps.0[usize::from(id == param::EXTERNAL_DAILY_OUT)] = small;
+                self.set_global(store::EXTERNAL, caps);
+            }
         }
-        self.emit(ParameterSet::SIGNATURE_HASH, &[id.word()], &[value]);
+        crate::abi::emit!(self, ParameterSet, &[id.word()], &[value]);
         Ok(())
+    }
+
+    /// The External payout caps `(per checkpoint, per day)`, WAD.
+    pub(crate) fn payout_caps(&self) -> (U256, U256) {
+        let caps = self.global(store::EXTERNAL);
+        (wide(caps.0[0]), wide(caps.0[1]))
     }
 
     /// The parameters, as `Damm::parameters` returns them.
@@ -168,7 +183,7 @@ impl Damm {
             slot.flags & !PAUSED
         };
         self.set_global(store::TOKEN0, slot.into());
-        self.emit(PausedSet::SIGNATURE_HASH, &[], &[paused.word()]);
+        crate::abi::emit!(self, PausedSet, &[], &[paused.word()]);
     }
 
     /// The proposed owner.
@@ -184,8 +199,9 @@ impl Damm {
     pub(crate) fn do_transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
         crate::guard::not_zero(new_owner)?;
         self.set_pending_owner(new_owner);
-        self.emit(
-            OwnershipTransferStarted::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            OwnershipTransferStarted,
             &[self.admin().owner.word(), new_owner.word()],
             &[],
         );
@@ -207,8 +223,9 @@ impl Damm {
             .into(),
         );
         self.set_pending_owner(Address::ZERO);
-        self.emit(
-            OwnershipTransferred::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            OwnershipTransferred,
             &[previous_owner.word(), new_owner.word()],
             &[],
         );

@@ -17,11 +17,8 @@ pub(crate) fn not_zero(account: Address) -> Result<(), Error> {
     Ok(())
 }
 
-/// The lock's key: transient slot 0, the contract's only transient value.
-/// Transient storage (EIP-1153) lives for the transaction and costs 100 gas
-/// an access, where a storage slot would cost 2,100 cold plus a write.
-#[cfg(target_arch = "wasm32")]
-const LOCK_KEY: [u8; 32] = [0; 32];
+/// The reentrancy lock's flag (see [`Damm::flag`]).
+const LOCK: u64 = 0;
 
 impl Damm {
     /// Takes the reentrancy lock. Every state-changing entry takes it first
@@ -45,31 +42,40 @@ impl Damm {
         self.set_locked(false);
     }
 
-    #[cfg(target_arch = "wasm32")]
     fn locked(&self) -> bool {
-        crate::hostio::transient_load(&LOCK_KEY)[31] != 0
+        self.flag(LOCK)
     }
 
-    #[cfg(target_arch = "wasm32")]
     fn set_locked(&mut self, held: bool) {
-        let mut value = [0u8; 32];
-        value[31] = u8::from(held);
-        crate::hostio::transient_store(&LOCK_KEY, &value);
+        self.set_flag(LOCK, held);
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
-    fn locked(&self) -> bool {
-        self.global(NATIVE_LOCK).0[3] != 0
+    /// Transaction-scoped flag `n`: transient storage slot `n` (EIP-1153),
+    /// which lives for the transaction, reverts with its frame and costs 100
+    /// gas an access, where a storage slot would cost 2,100 cold plus a
+    /// write. motsu has no transient storage, so native test builds keep the
+    /// flags in storage slots beyond the layout; the WASM's are tested in
+    /// the runtime.
+    pub(crate) fn flag(&self, n: u64) -> bool {
+        #[cfg(target_arch = "wasm32")]
+        return crate::hostio::transient_load(&store::slot(n).0)[31] != 0;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.global(u64::MAX - n).0[3] != 0
+        }
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
-    fn set_locked(&mut self, held: bool) {
-        self.set_global(NATIVE_LOCK, store::Word([0, 0, 0, u64::from(held)]));
+    /// Sets transaction-scoped flag `n`.
+    pub(crate) fn set_flag(&mut self, n: u64, on: bool) {
+        #[cfg(target_arch = "wasm32")]
+        crate::hostio::transient_store(&store::slot(n).0, &store::slot(u64::from(on)).0);
+        #[cfg(not(target_arch = "wasm32"))]
+        self.set_global(u64::MAX - n, store::Word([0, 0, 0, u64::from(on)]));
     }
 
     /// Slot `TOKEN0`, refusing while the global pause is on (deposits,
     /// swaps, settlements).
-    pub(crate) fn when_live(&self) -> Result<TokenSlot, Error> {
+    pub(crate) fn unpaused(&self) -> Result<TokenSlot, Error> {
         let slot: TokenSlot = self.global(store::TOKEN0).into();
         if slot.flags & PAUSED != 0 {
             return Err(Paused {}.into());
@@ -87,8 +93,12 @@ impl Damm {
         self.global(store::ADMIN).into()
     }
 
-    /// Refuses any caller but the owner.
+    /// Refuses any caller but the owner, except for a queued call the
+    /// timelock runs: the owner made it, and it waited out its delay.
     pub(crate) fn only_owner(&self) -> Result<(), Error> {
+        if self.executing() {
+            return Ok(());
+        }
         self.only(self.admin().owner)
     }
 
@@ -120,10 +130,6 @@ impl Damm {
     }
 }
 
-/// Where native test builds keep the lock: far past the layout's slots.
-#[cfg(not(target_arch = "wasm32"))]
-const NATIVE_LOCK: u64 = u64::MAX;
-
 /// A per-thread clock override for native tests: motsu fixes the block
 /// timestamp, and the ACP needs time to pass. Not compiled into the WASM.
 #[cfg(not(target_arch = "wasm32"))]
@@ -139,7 +145,8 @@ pub mod test_clock {
         NOW.with(|cell| cell.set(Some(now)));
     }
 
-    pub(crate) fn get() -> Option<u64> {
+    /// The timestamp set on this thread, if any.
+    pub fn get() -> Option<u64> {
         NOW.with(Cell::get)
     }
 }

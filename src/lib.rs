@@ -11,7 +11,9 @@
 //!   respect the market's curve, the reservations and the health factor
 //!   ([`markets`]);
 //! - **L1 swaps** with the dynamic fee, for arbitrage ([`swap`]);
-//! - **governance**: two-step owner, bounded parameters, pause ([`governance`]).
+//! - **governance**: two-step owner, bounded parameters, pause
+//!   ([`governance`]); once live, every change that can move LP value waits
+//!   `ACP + grace` in an on-chain timelock ([`timelock`]).
 //!
 //! All math comes from `damm-math`, the crate the operators run too, so both
 //! sides compute the same numbers to the wei. Every entry that changes state
@@ -43,10 +45,10 @@ pub mod markets;
 #[cfg(target_arch = "wasm32")]
 mod mem;
 mod pool;
-#[cfg(not(feature = "export-abi"))]
 pub mod router;
 mod store;
 mod swap;
+pub mod timelock;
 mod token;
 
 /// The contract's events, generated from `src/events.sol` (also the source
@@ -67,6 +69,7 @@ use damm_math::arith::WAD;
 use damm_math::VirtualState;
 use stylus_sdk::prelude::*;
 
+use abi::Word as _;
 use errors::{Error, InvalidAddress};
 
 /// `keccak256("")`: the code hash of an account without code.
@@ -196,10 +199,12 @@ impl Damm {
     /// `shares` to `recipient` and pulls exactly `(amount0, amount1)` used,
     /// never more than the maxima. The first deposit sets the price and locks
     /// `MINIMUM_LIQUIDITY` shares at the zero address. Returns
-    /// `(shares, amount0, amount1)`.
+    /// `(shares, amount0, amount1)`. The maxima are limits: any value works,
+    /// `type(uint256).max` included. During setup only the owner deposits.
     ///
     /// # Errors
-    /// [`errors::Paused`], [`errors::Expired`], [`errors::SlippageExceeded`]
+    /// [`errors::Paused`], [`errors::NotLive`], [`errors::Expired`],
+    /// [`errors::SlippageExceeded`]
     /// (below `min_shares`), [`errors::InsufficientLiquidity`] (worth no share
     /// or a first deposit of √(a0·a1) ≤ 1000), [`errors::TransferFailed`],
     /// [`errors::TransferShortfall`], [`errors::Reentrancy`].
@@ -250,8 +255,8 @@ impl Damm {
 
     /// Pays a locked withdrawal: once the ACP has passed and every active
     /// market has settled since the lock, or after ACP + grace regardless.
-    /// Anyone may call it; the tokens go to the recorded recipient (for a
-    /// market's L2 exit, its current operator). Works while paused.
+    /// Anyone may call it; the tokens go to the claim's payee. Works while
+    /// paused.
     ///
     /// # Errors
     /// [`errors::UnknownWithdrawal`] (no such id or already paid),
@@ -268,10 +273,11 @@ impl Damm {
     }
 
     /// A withdrawal: `(payee, market or 2^64−1, amount0, amount1, readyAt,
-    /// fallbackAt, done)`. The payee of a market's L2 exit is the market's
-    /// operator at the time of payment (it pays the L2 LPs). `readyAt` ends
-    /// the ACP; from `fallbackAt` it pays without waiting for markets. Both
-    /// were fixed when the claim was locked.
+    /// fallbackAt, done)`. The payee was fixed when the claim was locked (a
+    /// market's L2 exit: its operator then, who pays the L2 LPs) and only it
+    /// may redirect the claim. `readyAt` ends the ACP; from `fallbackAt` it
+    /// pays without waiting for markets. Once paid the amounts are zero and
+    /// `done` is true; `WithdrawalCompleted` recorded what was paid.
     ///
     /// # Errors
     /// [`errors::UnknownWithdrawal`].
@@ -279,7 +285,7 @@ impl Damm {
     pub fn withdrawal(&self, id: u64) -> Result<(Address, u64, U256, U256, u64, u64, bool), Error> {
         let (claim, amount0, amount1) = self.withdrawal_record(id)?;
         Ok((
-            self.payee(&claim),
+            claim.payee,
             claim.market.unwrap_or(liquidity::NO_MARKET),
             amount0,
             amount1,
@@ -287,6 +293,19 @@ impl Damm {
             claim.fallback_at(),
             amount0.is_zero() && amount1.is_zero(),
         ))
+    }
+
+    /// Points an unpaid withdrawal at another payee (its payee only), for a
+    /// payee a token refuses to pay.
+    ///
+    /// # Errors
+    /// [`errors::UnknownWithdrawal`], [`errors::NotPayee`],
+    /// [`errors::InvalidAddress`].
+    ///
+    /// # Events
+    /// `WithdrawalRedirected`.
+    pub fn redirect_withdrawal(&mut self, id: u64, to: Address) -> Result<(), Error> {
+        self.do_redirect(id, to)
     }
 
     /// How many withdrawals were ever locked (ids are `0..count`).
@@ -381,16 +400,18 @@ impl Damm {
 
     /// Registers a market (owner only): its operator, curve kind
     /// ([`markets::kind`]) with parameters, allocation weight `0 < w ≤ 1` and
-    /// L2 fee scale `λ ≤ 1` (both WAD). Its first committed state is the
-    /// pool's price scaled into its allocation (SPEC §8). Returns its id.
+    /// L2 fee scale `λ ≤ 1` (both WAD). Its first committed state quotes the
+    /// pool's price on its own curve, scaled into its allocation (SPEC §8).
+    /// During setup it applies at once and returns the market's id; once
+    /// live it is queued ([`timelock`]) and returns the change's id.
     ///
     /// # Errors
     /// [`errors::Unauthorized`], [`errors::InvalidAddress`],
-    /// [`errors::ParameterOutOfRange`], [`errors::TooManyMarkets`], and a math
-    /// error while the pool is empty.
+    /// [`errors::ParameterOutOfRange`] (also when the pool is empty or the
+    /// curve cannot quote its price), [`errors::TooManyMarkets`].
     ///
     /// # Events
-    /// `MarketRegistered`.
+    /// `MarketRegistered`, or `ChangeQueued`.
     pub fn register_market(
         &mut self,
         operator: Address,
@@ -401,33 +422,97 @@ impl Damm {
         fee_scale: U256,
     ) -> Result<u64, Error> {
         self.only_owner()?;
+        self.check_registration(operator, kind, param_a, param_b, weight, fee_scale)?;
+        let args = [
+            operator.word(),
+            kind.word(),
+            param_a,
+            param_b,
+            weight,
+            fee_scale,
+        ];
+        if let Some(queued) = self.defer(timelock::REGISTER_MARKET, &args)? {
+            return Ok(queued);
+        }
         self.do_register(operator, kind, param_a, param_b, weight, fee_scale)
     }
 
-    /// Pauses (`false`) or resumes (`true`) a market (owner only). A paused
-    /// market cannot settle and does not hold up withdrawals.
+    /// Pauses (`false`) or resumes (`true`) a market (owner only). A pause
+    /// applies at once, since it only stops things: a paused market cannot
+    /// settle and does not hold up withdrawals. A resume gives the market's
+    /// operator its power back, so once live it waits in the timelock; the
+    /// market then opens afresh at the pool's price.
     ///
     /// # Errors
     /// [`errors::Unauthorized`], [`errors::UnknownMarket`],
     /// [`errors::MarketNotActive`] (retired).
     ///
     /// # Events
-    /// `MarketStatusChanged`.
+    /// `MarketStatusChanged`, or `ChangeQueued` (a resume once live).
     pub fn set_market_active(&mut self, id: u64, active: bool) -> Result<(), Error> {
         self.only_owner()?;
+        if active {
+            let head = self.head(id)?;
+            if head.status == markets::status::RETIRED {
+                return Err(errors::MarketNotActive { id }.into());
+            }
+            if self
+                .defer(timelock::SET_MARKET_ACTIVE, &[id.word(), true.word()])?
+                .is_some()
+            {
+                return Ok(());
+            }
+        }
         self.do_set_status(id, active)
     }
 
-    /// Rotates a market's operator (owner only).
+    /// Rotates a market's operator (owner only): at once during setup,
+    /// through the timelock once live. Exits already locked keep the payee
+    /// they were locked for.
     ///
     /// # Errors
     /// [`errors::Unauthorized`], [`errors::UnknownMarket`], [`errors::InvalidAddress`].
     ///
     /// # Events
-    /// `OperatorChanged`.
+    /// `OperatorChanged`, or `ChangeQueued`.
     pub fn set_operator(&mut self, id: u64, operator: Address) -> Result<(), Error> {
         self.only_owner()?;
+        guard::not_zero(operator)?;
+        self.head(id)?;
+        if self
+            .defer(timelock::SET_OPERATOR, &[id.word(), operator.word()])?
+            .is_some()
+        {
+            return Ok(());
+        }
         self.do_set_operator(id, operator)
+    }
+
+    /// Locks `shares` of a market's L2 LP shares into a withdrawal paid to
+    /// the market's operator, who pays the L2 LPs, without a checkpoint:
+    /// the exit for a market that cannot settle. The operator may call it at
+    /// any time, anyone once the market is paused or retired. The amounts
+    /// are fixed at the pool's ratio, as for any lock (SPEC §10).
+    ///
+    /// # Errors
+    /// [`errors::UnknownMarket`], [`errors::Unauthorized`] (an active
+    /// market's non-operator), [`errors::ZeroAmount`],
+    /// [`errors::InsufficientBalance`], [`errors::SlippageExceeded`],
+    /// [`errors::InsufficientLiquidity`].
+    ///
+    /// # Events
+    /// `MarketShares`, `WithdrawalLocked`.
+    pub fn lock_market_shares(
+        &mut self,
+        id: u64,
+        shares: U256,
+        min0: U256,
+        min1: U256,
+    ) -> Result<u64, Error> {
+        self.lock()?;
+        let claim = self.do_lock_market_shares(id, shares, min0, min1)?;
+        self.unlock();
+        Ok(claim)
     }
 
     /// Retires a market for good (owner only), once it holds no L2 shares
@@ -447,16 +532,22 @@ impl Damm {
     /// next batch id, the committed start state, the end state, the L2 joins
     /// (token maxima, used at the pool ratio) and exits (shares, locked
     /// through the ACP) and the batch commitment. Pulls the net in (plus what
-    /// the joins used) from the operator and pays it the net out.
+    /// the joins used) from the operator and pays it the net out. What it
+    /// pays of each token is at most the market's weight of the free
+    /// balance, and for an `External` market at most its caps per checkpoint
+    /// and per day (SPEC §8, §14).
     ///
     /// # Errors
     /// [`errors::Paused`], [`errors::UnknownMarket`],
     /// [`errors::MarketNotActive`], [`errors::Unauthorized`],
     /// [`errors::BadBatchId`], [`errors::StaleStartState`],
+    /// [`errors::NotLive`] (joins during setup),
     /// [`errors::InsufficientBalance`] (exits above the market's shares),
     /// [`errors::CurveViolated`], [`errors::Insolvent`],
-    /// [`errors::BufferBreached`], [`errors::HealthTooLow`],
-    /// [`errors::TransferFailed`], [`errors::TransferShortfall`].
+    /// [`errors::BufferBreached`], [`errors::AllocationExceeded`],
+    /// [`errors::DailyCapExceeded`], [`errors::HealthTooLow`],
+    /// [`errors::ArithmeticOverflow`], [`errors::TransferFailed`],
+    /// [`errors::TransferShortfall`].
     ///
     /// # Events
     /// `Checkpoint`.
@@ -502,7 +593,7 @@ impl Damm {
     /// [`errors::UnknownMarket`].
     pub fn market(&self, id: u64) -> Result<MarketView, Error> {
         let head = self.head(id)?;
-        let (param_a, param_b) = self.curve_params(id);
+        let (param_a, param_b) = self.curve_params(id, head.kind);
         let state = self.committed(id);
         let progress = self.progress(id);
         let shares = self.market_shares(id);
@@ -569,6 +660,12 @@ impl Damm {
         )
     }
 
+    /// The External markets' payout caps, WAD fractions of a free balance:
+    /// `(per checkpoint, per day)`.
+    pub fn external_caps(&self) -> (U256, U256) {
+        self.payout_caps()
+    }
+
     // ---- Governance ----
 
     /// The owner.
@@ -606,16 +703,86 @@ impl Damm {
     }
 
     /// Sets a bounded parameter (owner only); ids and bounds in
-    /// [`governance::param`].
+    /// [`governance::param`]. At once during setup, through the timelock
+    /// once live.
     ///
     /// # Errors
     /// [`errors::Unauthorized`], [`errors::ParameterOutOfRange`].
     ///
     /// # Events
-    /// `ParameterSet`.
+    /// `ParameterSet`, or `ChangeQueued`.
     pub fn set_parameter(&mut self, id: u8, value: U256) -> Result<(), Error> {
         self.only_owner()?;
-        self.do_set_parameter(id, value)
+        governance::check_parameter(id, value)?;
+        if self
+            .defer(timelock::SET_PARAMETER, &[id.word(), value])?
+            .is_some()
+        {
+            return Ok(());
+        }
+        self.write_parameter(id, value)
+    }
+
+    /// Ends setup for good (owner only): anyone may deposit, and every
+    /// change that can move LP value waits `ACP + grace` in the timelock.
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`].
+    ///
+    /// # Events
+    /// `WentLive` (once).
+    pub fn go_live(&mut self) -> Result<(), Error> {
+        self.only_owner()?;
+        self.do_go_live();
+        Ok(())
+    }
+
+    /// Whether setup has ended ([`Self::go_live`]).
+    pub fn is_live(&self) -> bool {
+        self.live_now()
+    }
+
+    /// Runs a queued call once it is due, as the owner's. Anyone may call
+    /// it. Returns the call's first result word: a new market's id, else 0.
+    ///
+    /// # Errors
+    /// [`errors::UnknownChange`] (none, executed or cancelled),
+    /// [`errors::TimelockPending`], and any error the change itself would
+    /// raise now.
+    ///
+    /// # Events
+    /// `ChangeExecuted`, then the change's own.
+    pub fn execute_change(&mut self, id: u64) -> Result<U256, Error> {
+        self.lock()?;
+        let result = self.do_execute(id)?;
+        self.unlock();
+        Ok(result)
+    }
+
+    /// Withdraws a queued call before it runs (owner only).
+    ///
+    /// # Errors
+    /// [`errors::Unauthorized`], [`errors::UnknownChange`].
+    ///
+    /// # Events
+    /// `ChangeCancelled`.
+    pub fn cancel_change(&mut self, id: u64) -> Result<(), Error> {
+        self.do_cancel(id)
+    }
+
+    /// A queued call: `(due, state, call)`, its state by
+    /// [`timelock::state`] and `call` the calldata it will run.
+    ///
+    /// # Errors
+    /// [`errors::UnknownChange`].
+    pub fn change(&self, id: u64) -> Result<(u64, u8, stylus_sdk::abi::Bytes), Error> {
+        let (due, state, call) = self.change_view(id)?;
+        Ok((due, state, call.into()))
+    }
+
+    /// How many changes were ever queued (ids are `0..count`).
+    pub fn change_count(&self) -> u64 {
+        self.counts().changes
     }
 
     /// Switches the global pause (owner only): stops deposits, swaps and

@@ -17,17 +17,18 @@
 //! which market; and the two amounts owed, cleared once paid.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolEvent;
 use damm_math::arith::{add, sub};
 use damm_math::lp;
 use stylus_sdk::prelude::*;
 
 use crate::abi::Word as _;
 use crate::errors::{
-    Error, InsufficientLiquidity, SlippageExceeded, UnknownWithdrawal, WithdrawalNotReady,
-    ZeroAmount,
+    Error, InsufficientBalance, InsufficientLiquidity, NotPayee, SlippageExceeded,
+    UnknownWithdrawal, WithdrawalNotReady, ZeroAmount,
 };
-use crate::events::{Deposit, WithdrawalCompleted, WithdrawalLocked};
+use crate::events::{
+    Deposit, MarketShares, WithdrawalCompleted, WithdrawalLocked, WithdrawalRedirected,
+};
 use crate::store::{self, narrow, wide, withdrawal, Counts, Word};
 use crate::token::Side;
 use crate::Damm;
@@ -92,7 +93,9 @@ impl Damm {
         min_shares: U256,
         recipient: Address,
     ) -> Result<(U256, U256, U256), Error> {
-        let token0 = self.when_live()?.token;
+        let token0_slot = self.unpaused()?;
+        self.outside_setup(&token0_slot)?;
+        let token0 = token0_slot.token;
         crate::guard::not_zero(recipient)?;
         let books = self.books();
         let first = books.supply.is_zero();
@@ -127,8 +130,9 @@ impl Damm {
         // so their product below 2^256.
         self.books().health_factor()?;
         let sender = self.vm().msg_sender();
-        self.emit(
-            Deposit::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            Deposit,
             &[sender.word(), recipient.word()],
             &[shares, used0, used1],
         );
@@ -151,6 +155,15 @@ impl Damm {
         }
         crate::guard::not_zero(recipient)?;
         let owner = self.vm().msg_sender();
+        let (amount0, amount1) = self.price_exit(shares, min0, min1)?;
+        self.burn_shares(owner, shares)?;
+        self.reserve(amount0, amount1)?;
+        self.record_claim(owner, recipient, None, shares, amount0, amount1)
+    }
+
+    /// What `shares` are worth at the pool's ratio now, `(⌊ℓ·X̄/T⌋,
+    /// ⌊ℓ·Ȳ/T⌋)`, refused if worth nothing or below the minima.
+    fn price_exit(&self, shares: U256, min0: U256, min1: U256) -> Result<(U256, U256), Error> {
         let books = self.books();
         let (amount0, amount1) = lp::burn(shares, books.free0, books.free1, books.supply)?;
         if amount0.is_zero() && amount1.is_zero() {
@@ -161,11 +174,14 @@ impl Damm {
                 return Err(SlippageExceeded { amount, limit }.into());
             }
         }
-        self.burn_shares(owner, shares)?;
-        self.set_free(sub(books.free0, amount0)?, sub(books.free1, amount1)?)?;
-        let (reserved0, reserved1) = self.reserved();
-        self.set_reserved(add(reserved0, amount0)?, add(reserved1, amount1)?)?;
-        self.record_claim(owner, recipient, None, shares, amount0, amount1)
+        Ok((amount0, amount1))
+    }
+
+    /// Moves amounts from the free balances into the reservations.
+    fn reserve(&mut self, amount0: U256, amount1: U256) -> Result<(), Error> {
+        let ((free0, free1), (reserved0, reserved1)) = (self.free(), self.reserved());
+        self.set_free(sub(free0, amount0)?, sub(free1, amount1)?)?;
+        self.set_reserved(add(reserved0, amount0)?, add(reserved1, amount1)?)
     }
 
     /// Records a fixed, already reserved claim for `payee` (a market's
@@ -202,8 +218,9 @@ impl Damm {
             }
             .into(),
         );
-        self.emit(
-            WithdrawalLocked::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            WithdrawalLocked,
             &[id.word(), owner.word(), payee.word()],
             &[shares, amount0, amount1, claim.ready_at().word()],
         );
@@ -258,7 +275,7 @@ impl Damm {
                 .into());
             }
         }
-        let payee = self.payee(&claim);
+        let payee = claim.payee;
         if let Some(market) = claim.market {
             let shares = self.market_shares(market);
             self.set_market_shares(
@@ -275,8 +292,9 @@ impl Damm {
             reserved0.saturating_sub(amount0),
             reserved1.saturating_sub(amount1),
         )?;
-        self.emit(
-            WithdrawalCompleted::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            WithdrawalCompleted,
             &[id.word(), payee.word()],
             &[amount0, amount1],
         );
@@ -286,12 +304,64 @@ impl Damm {
         Ok((amount0, amount1))
     }
 
-    /// Who a claim pays: its payee, or for a market's L2 exit the market's
-    /// current operator, who pays the L2 LPs.
-    pub(crate) fn payee(&self, claim: &Claim) -> Address {
-        match claim.market.and_then(|m| self.head(m).ok()) {
-            Some(head) => head.operator,
-            None => claim.payee,
+    /// See [`Damm::redirect_withdrawal`].
+    pub(crate) fn do_redirect(&mut self, id: u64, to: Address) -> Result<(), Error> {
+        crate::guard::not_zero(to)?;
+        let (claim, amount0, amount1) = self.withdrawal_record(id)?;
+        if amount0.is_zero() && amount1.is_zero() {
+            return Err(UnknownWithdrawal { id }.into());
         }
+        if self.vm().msg_sender() != claim.payee {
+            return Err(NotPayee { id }.into());
+        }
+        self.set_withdrawal_word(id, withdrawal::HEAD, Claim { payee: to, ..claim }.into());
+        crate::abi::emit!(self, WithdrawalRedirected, &[id.word(), to.word()], &[],);
+        Ok(())
+    }
+
+    /// See [`Damm::lock_market_shares`]: the L2 exit that needs no
+    /// checkpoint, paid to the operator of this moment.
+    pub(crate) fn do_lock_market_shares(
+        &mut self,
+        id: u64,
+        shares: U256,
+        min0: U256,
+        min1: U256,
+    ) -> Result<u64, Error> {
+        let head = self.head(id)?;
+        if head.status == crate::markets::status::ACTIVE {
+            self.only(head.operator)?;
+        }
+        if shares.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        let held = self.market_shares(id);
+        if shares > wide(held.shares) {
+            return Err(InsufficientBalance {
+                balance: wide(held.shares),
+                needed: shares,
+            }
+            .into());
+        }
+        let (amount0, amount1) = self.price_exit(shares, min0, min1)?;
+        self.set_market_shares(
+            id,
+            crate::markets::Shares {
+                shares: narrow(sub(wide(held.shares), shares)?)?,
+                pending_exits: held.pending_exits + 1,
+                ..held
+            },
+        );
+        self.set_total_supply(sub(self.total_supply_value(), shares)?)?;
+        self.reserve(amount0, amount1)?;
+        crate::abi::emit!(self, MarketShares, &[id.word()], &[U256::ZERO, shares],);
+        self.record_claim(
+            head.operator,
+            head.operator,
+            Some(id),
+            shares,
+            amount0,
+            amount1,
+        )
     }
 }

@@ -10,7 +10,6 @@
 //! constant-product settlement reads three and writes two of them.
 
 use alloy_primitives::{Address, FixedBytes, U256};
-use alloy_sol_types::SolEvent;
 use damm_math::arith::{add, sub, WAD};
 use damm_math::bamm::Bamm;
 use damm_math::checkpoint::{settle, Rules, Submission};
@@ -18,8 +17,8 @@ use damm_math::{update, Curve, VirtualState};
 
 use crate::abi::Word as _;
 use crate::errors::{
-    BadBatchId, Error, InsufficientBalance, MarketNotActive, MarketNotEmpty, ParameterOutOfRange,
-    StaleStartState, TooManyMarkets, UnknownMarket,
+    BadBatchId, DailyCapExceeded, Error, InsufficientBalance, MarketNotActive, MarketNotEmpty,
+    ParameterOutOfRange, StaleStartState, TooManyMarkets, UnknownMarket,
 };
 use crate::events::{
     Checkpoint, MarketRegistered, MarketShares, MarketStatusChanged, OperatorChanged,
@@ -29,8 +28,13 @@ use crate::swap::negate;
 use crate::token::Side;
 use crate::Damm;
 
-/// The most markets one pool serves; bounds the ACP check's loop.
+/// The most markets one pool serves at once (retired ones do not count);
+/// bounds the ACP check's loop.
 pub const MAX_MARKETS: u64 = 32;
+/// Market ids are below this (a withdrawal names its market in a byte, and
+/// `0xff` means none). Every registration waits in the timelock, so 255 is
+/// a lifetime's worth.
+pub const MAX_MARKET_IDS: u64 = 255;
 
 /// Curve kinds, as `registerMarket` takes them.
 pub mod kind {
@@ -139,6 +143,19 @@ impl From<Shares> for Word {
     }
 }
 
+/// Byte `at` (0 = the word's first) of a word.
+fn byte(word: &Word, at: u64) -> u8 {
+    let at = at.min(31) as usize;
+    (word.0[at / 8] >> (56 - 8 * (at % 8))) as u8
+}
+
+/// Sets byte `at` of a word.
+fn set_byte(word: &mut Word, at: u64, value: u8) {
+    let at = at.min(31) as usize;
+    let shift = 56 - 8 * (at % 8);
+    word.0[at / 8] = (word.0[at / 8] & !(0xff << shift)) | (u64::from(value) << shift);
+}
+
 /// The curve a market's kind and parameters describe.
 pub(crate) fn curve_of(kind: u8, param_a: U256, param_b: U256) -> Result<Curve, Error> {
     let curve = match kind {
@@ -210,8 +227,13 @@ impl Damm {
         VirtualState::new(wide(w.hi()), wide(w.lo()))
     }
 
-    /// Market `id`'s curve parameters `(paramA, paramB)`.
-    pub(crate) fn curve_params(&self, id: u64) -> (U256, U256) {
+    /// Market `id`'s curve parameters `(paramA, paramB)`, for a market of
+    /// `curve_kind`: zero for the kinds that have none, whose curve word is
+    /// free (an `External` market keeps its daily payouts there).
+    pub(crate) fn curve_params(&self, id: u64, curve_kind: u8) -> (U256, U256) {
+        if curve_kind == kind::CONSTANT_PRODUCT || curve_kind == kind::EXTERNAL {
+            return (U256::ZERO, U256::ZERO);
+        }
         let w = self.market_word(id, market::CURVE);
         (wide(w.hi()), wide(w.lo()))
     }
@@ -222,16 +244,17 @@ impl Damm {
         Ok(())
     }
 
-    /// See [`Damm::register_market`].
-    pub(crate) fn do_register(
-        &mut self,
+    /// Refuses a registration that could not apply: a zero operator, a bad
+    /// curve, weight or fee scale, or no room for another market.
+    pub(crate) fn check_registration(
+        &self,
         operator: Address,
         curve_kind: u8,
         param_a: U256,
         param_b: U256,
         weight: U256,
         fee_scale: U256,
-    ) -> Result<u64, Error> {
+    ) -> Result<(), Error> {
         crate::guard::not_zero(operator)?;
         curve_of(curve_kind, param_a, param_b)?;
         for (id, value) in [
@@ -243,20 +266,43 @@ impl Damm {
             }
         }
         let counts = self.counts();
-        if counts.markets >= MAX_MARKETS {
+        if counts.live >= MAX_MARKETS || counts.markets >= MAX_MARKET_IDS {
             return Err(TooManyMarkets {}.into());
         }
-        // The first committed state is the pool's own price, scaled into the
-        // market's allocation (SPEC §8).
+        Ok(())
+    }
+
+    /// Registers a checked market (see [`Damm::register_market`]). Its
+    /// first state quotes the pool's price on its own curve (SPEC §8).
+    pub(crate) fn do_register(
+        &mut self,
+        operator: Address,
+        curve_kind: u8,
+        param_a: U256,
+        param_b: U256,
+        weight: U256,
+        fee_scale: U256,
+    ) -> Result<u64, Error> {
+        let curve = curve_of(curve_kind, param_a, param_b)?;
         let (free0, free1) = self.free();
-        let start = VirtualState::new(free0, free1);
-        let state = update::commit(&start, free0, free1, weight)?;
+        let state = update::open(&curve, free0, free1, weight).map_err(|_| {
+            // The pool is empty, or this curve cannot quote its price.
+            ParameterOutOfRange {
+                id: crate::governance::param::CURVE,
+                value: param_a,
+            }
+        })?;
+        let counts = self.counts();
         let id = counts.markets;
-        let curve = Word::halves(narrow(param_a)?, narrow(param_b)?);
+        let curve_word = Word::halves(narrow(param_a)?, narrow(param_b)?);
+        let mut live = self.global(store::LIVE_MARKETS);
+        set_byte(&mut live, counts.live, id as u8);
+        self.set_global(store::LIVE_MARKETS, live);
         self.set_global(
             store::COUNTS,
             Counts {
                 markets: id + 1,
+                live: counts.live + 1,
                 ..counts
             }
             .into(),
@@ -282,7 +328,11 @@ impl Damm {
             }
             .into(),
         );
-        self.set_market_word(id, market::CURVE, curve);
+        // An External market has no curve parameters; its word keeps the
+        // day's payouts, which start at none.
+        if curve_kind != kind::EXTERNAL {
+            self.set_market_word(id, market::CURVE, curve_word);
+        }
         self.set_market_shares(
             id,
             Shares {
@@ -291,8 +341,9 @@ impl Damm {
                 pending_exits: 0,
             },
         );
-        self.emit(
-            MarketRegistered::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            MarketRegistered,
             &[id.word(), operator.word()],
             &[
                 curve_kind.word(),
@@ -307,6 +358,12 @@ impl Damm {
         Ok(id)
     }
 
+    /// The ids of the markets not retired, in registration order.
+    pub(crate) fn live_markets(&self) -> impl Iterator<Item = u64> {
+        let live = self.global(store::LIVE_MARKETS);
+        (0..self.counts().live).map(move |at| u64::from(byte(&live, at)))
+    }
+
     /// See [`Damm::set_market_active`]: pauses (`false`) or resumes (`true`).
     pub(crate) fn do_set_status(&mut self, id: u64, active: bool) -> Result<(), Error> {
         let head = self.head(id)?;
@@ -318,12 +375,17 @@ impl Damm {
         } else {
             status::PAUSED
         };
+        if active && head.status == status::PAUSED {
+            // A market that comes back opens afresh at the pool's price on
+            // its curve (SPEC §8): its old state may quote a stale price.
+            let (param_a, param_b) = self.curve_params(id, head.kind);
+            let curve = curve_of(head.kind, param_a, param_b)?;
+            let (free0, free1) = self.free();
+            let state = update::open(&curve, free0, free1, wide(head.weight))?;
+            self.commit_state(id, &state)?;
+        }
         self.set_head(id, Head { status, ..head });
-        self.emit(
-            MarketStatusChanged::SIGNATURE_HASH,
-            &[id.word()],
-            &[status.word()],
-        );
+        crate::abi::emit!(self, MarketStatusChanged, &[id.word()], &[status.word()],);
         Ok(())
     }
 
@@ -332,11 +394,7 @@ impl Damm {
         crate::guard::not_zero(operator)?;
         let head = self.head(id)?;
         self.set_head(id, Head { operator, ..head });
-        self.emit(
-            OperatorChanged::SIGNATURE_HASH,
-            &[id.word(), operator.word()],
-            &[],
-        );
+        crate::abi::emit!(self, OperatorChanged, &[id.word(), operator.word()], &[],);
         Ok(())
     }
 
@@ -354,8 +412,26 @@ impl Damm {
                 ..head
             },
         );
-        self.emit(
-            MarketStatusChanged::SIGNATURE_HASH,
+        // Out of the live list, so it no longer counts toward the cap.
+        let counts = self.counts();
+        let mut live = self.global(store::LIVE_MARKETS);
+        if let Some(at) = (0..counts.live).find(|&at| u64::from(byte(&live, at)) == id) {
+            let last = byte(&live, counts.live - 1);
+            set_byte(&mut live, at, last);
+            set_byte(&mut live, counts.live - 1, 0);
+            self.set_global(store::LIVE_MARKETS, live);
+            self.set_global(
+                store::COUNTS,
+                Counts {
+                    live: counts.live - 1,
+                    ..counts
+                }
+                .into(),
+            );
+        }
+        crate::abi::emit!(
+            self,
+            MarketStatusChanged,
             &[id.word()],
             &[status::RETIRED.word()],
         );
@@ -366,10 +442,53 @@ impl Damm {
     /// any. A settlement in the lock's own second does not count, so the
     /// market must settle at a later timestamp: never too early.
     pub(crate) fn first_unsettled_market(&self, locked_at: u64) -> Option<u64> {
-        (0..self.counts().markets).find(|&id| {
+        self.live_markets().find(|&id| {
             let head: Head = self.market_word(id, market::HEAD).into();
             head.status == status::ACTIVE && self.progress(id).settled_at <= locked_at
         })
+    }
+
+    /// Counts an External checkpoint's payout against its market's daily
+    /// cap: what the market was paid today (UTC days of block time) plus this
+    /// payout may be at most the daily fraction of the free balance.
+    /// [`DailyCapExceeded`] otherwise.
+    fn charge_external_day(
+        &mut self,
+        id: u64,
+        net: &damm_math::NetOrder,
+        books: &crate::pool::Books,
+    ) -> Result<(), Error> {
+        const DAY: u64 = 86_400;
+        let today = self.now() / DAY;
+        let word = self.market_word(id, market::CURVE);
+        // Day u32 in bits 224..256, then two u112 amounts.
+        let number: U256 = word.into();
+        // 2^112 − 1.
+        let mask = U256::from_limbs([u64::MAX, (1 << 48) - 1, 0, 0]);
+        let high: U256 = number >> 224;
+        let (day, mut paid0, mut paid1) =
+            (high.as_limbs()[0], (number >> 112) & mask, number & mask);
+        if day != today {
+            (paid0, paid1) = (U256::ZERO, U256::ZERO);
+        }
+        let (_, daily) = self.payout_caps();
+        for (paid, out, free) in [
+            (&mut paid0, net.amount0_out, books.free0),
+            (&mut paid1, net.amount1_out, books.free1),
+        ] {
+            if out.is_zero() {
+                continue;
+            }
+            let limit = damm_math::arith::wad_mul(free, daily, damm_math::arith::Rounding::Down)?
+                .saturating_sub(*paid);
+            if out > limit {
+                return Err(DailyCapExceeded { amount: out, limit }.into());
+            }
+            *paid = add(*paid, out)?.min(mask);
+        }
+        let stored: U256 = (U256::from(today) << 224) | (paid0 << 112) | paid1;
+        self.set_market_word(id, market::CURVE, stored.into());
+        Ok(())
     }
 
     /// See [`Damm::checkpoint`].
@@ -385,7 +504,7 @@ impl Damm {
         exit_shares: U256,
         commitment: FixedBytes<32>,
     ) -> Result<(), Error> {
-        let token0_slot = self.when_live()?;
+        let token0_slot = self.unpaused()?;
         let head = self.head(id)?;
         if head.status != status::ACTIVE {
             return Err(MarketNotActive { id }.into());
@@ -408,7 +527,11 @@ impl Damm {
             }
             .into());
         }
-        let changes_shares = !exit_shares.is_zero() || !join0.is_zero() || !join1.is_zero();
+        let joins = !join0.is_zero() || !join1.is_zero();
+        if joins {
+            self.outside_setup(&token0_slot)?;
+        }
+        let changes_shares = joins || !exit_shares.is_zero();
         let shares = if changes_shares {
             self.market_shares(id)
         } else {
@@ -421,24 +544,28 @@ impl Damm {
             }
             .into());
         }
-        let (param_a, param_b) = if head.kind == kind::CONSTANT_PRODUCT {
-            (U256::ZERO, U256::ZERO)
-        } else {
-            self.curve_params(id)
-        };
+        let external = head.kind == kind::EXTERNAL;
+        let (param_a, param_b) = self.curve_params(id, head.kind);
         let curve = curve_of(head.kind, param_a, param_b)?;
         let token1_slot = self.token1_slot();
-        // An External market's floor is never below the general one.
-        let hf_min = if head.kind == kind::EXTERNAL {
-            self.trend().external_hf_min.max(token1_slot.extra)
+        let weight = wide(head.weight);
+        // An External market's floor is never below the general one, and
+        // what one checkpoint pays is capped below its weight too (SPEC §14).
+        let (hf_min, payout_cap) = if external {
+            let (per_checkpoint, _) = self.payout_caps();
+            (
+                self.trend().external_hf_min.max(token1_slot.extra),
+                weight.min(per_checkpoint),
+            )
         } else {
-            token1_slot.extra
+            (token1_slot.extra, weight)
         };
         let rules = Rules {
             curve,
-            weight: wide(head.weight),
+            weight,
             hf_min: wide(hf_min),
             buffer: wide(token0_slot.extra),
+            payout_cap,
         };
         let submission = Submission {
             start,
@@ -450,6 +577,9 @@ impl Damm {
         let books = self.books();
         let outcome = settle(&rules, &submission, &books.as_pool())
             .map_err(|r| Error::from_rejection(r, wide(hf_min)))?;
+        if external {
+            self.charge_external_day(id, &outcome.net, &books)?;
+        }
 
         // Effects. `outcome.pool` started with nothing reserved, so its
         // reservations are what this checkpoint's exits add.
@@ -497,8 +627,9 @@ impl Damm {
                     outcome.exit1,
                 )?;
             }
-            self.emit(
-                MarketShares::SIGNATURE_HASH,
+            crate::abi::emit!(
+                self,
+                MarketShares,
                 &[id.word()],
                 &[outcome.minted, exit_shares],
             );
@@ -511,8 +642,9 @@ impl Damm {
                 negate(pool_out)
             }
         };
-        self.emit(
-            Checkpoint::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            Checkpoint,
             &[id.word(), batch_id.word()],
             &[
                 delta(net.amount0_in, net.amount0_out),

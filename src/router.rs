@@ -13,6 +13,10 @@
 //! empty data on malformed arguments, and guards the constructor with the
 //! SDK's own one-shot slot.
 
+// The ABI printer (`export-abi`) uses `#[public]`'s router and only needs
+// the dispatch for the timelock's replay.
+#![cfg_attr(feature = "export-abi", allow(dead_code, unused_imports))]
+
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, FixedBytes, U256};
@@ -112,9 +116,8 @@ const SWAP_EXACT_OUT: u32 = selector!("swapExactOut", bool, U256, U256, Address,
 const QUOTE_EXACT_IN: u32 = selector!("quoteExactIn", bool, U256);
 const QUOTE_EXACT_OUT: u32 = selector!("quoteExactOut", bool, U256);
 const CURRENT_FEE: u32 = selector!("currentFee");
-const REGISTER_MARKET: u32 = selector!("registerMarket", Address, u8, U256, U256, U256, U256);
+use crate::timelock::{REGISTER_MARKET, SET_OPERATOR, SET_PARAMETER};
 const SET_MARKET_ACTIVE: u32 = selector!("setMarketActive", u64, bool);
-const SET_OPERATOR: u32 = selector!("setOperator", u64, Address);
 const RETIRE_MARKET: u32 = selector!("retireMarket", u64);
 const CHECKPOINT: u32 = selector!(
     "checkpoint",
@@ -139,11 +142,19 @@ const OWNER: u32 = selector!("owner");
 const PENDING_OWNER: u32 = selector!("pendingOwner");
 const TRANSFER_OWNERSHIP: u32 = selector!("transferOwnership", Address);
 const ACCEPT_OWNERSHIP: u32 = selector!("acceptOwnership");
-const SET_PARAMETER: u32 = selector!("setParameter", u8, U256);
 const SET_PAUSED: u32 = selector!("setPaused", bool);
+const GO_LIVE: u32 = selector!("goLive");
+const IS_LIVE: u32 = selector!("isLive");
+const EXECUTE_CHANGE: u32 = selector!("executeChange", u64);
+const CANCEL_CHANGE: u32 = selector!("cancelChange", u64);
+const CHANGE: u32 = selector!("change", u64);
+const CHANGE_COUNT: u32 = selector!("changeCount");
+const LOCK_MARKET_SHARES: u32 = selector!("lockMarketShares", u64, U256, U256, U256);
+const REDIRECT_WITHDRAWAL: u32 = selector!("redirectWithdrawal", u64, Address);
+const EXTERNAL_CAPS: u32 = selector!("externalCaps");
 
 /// Every selector this router answers, for the tests.
-pub const SELECTORS: [u32; 36] = [
+pub const SELECTORS: [u32; 45] = [
     NAME,
     SYMBOL,
     DECIMALS,
@@ -180,6 +191,15 @@ pub const SELECTORS: [u32; 36] = [
     ACCEPT_OWNERSHIP,
     SET_PARAMETER,
     SET_PAUSED,
+    GO_LIVE,
+    IS_LIVE,
+    EXECUTE_CHANGE,
+    CANCEL_CHANGE,
+    CHANGE,
+    CHANGE_COUNT,
+    LOCK_MARKET_SHARES,
+    REDIRECT_WITHDRAWAL,
+    EXTERNAL_CAPS,
 ];
 
 /// Calls the method `selector` names; `None` for an unknown selector or
@@ -334,6 +354,30 @@ fn dispatch(d: &mut Damm, selector: u32, a: &Args) -> Option<Result<Vec<u8>, Err
         ACCEPT_OWNERSHIP => none(d.accept_ownership()),
         SET_PARAMETER => none(d.set_parameter(a.u8(0)?, a.u256(1)?)),
         SET_PAUSED => none(d.set_paused(a.bool(0)?)),
+        GO_LIVE => none(d.go_live()),
+        IS_LIVE => Ok(one(d.is_live().word())),
+        EXECUTE_CHANGE => d.execute_change(a.u64(0)?).map(one),
+        CANCEL_CHANGE => none(d.cancel_change(a.u64(0)?)),
+        CHANGE => d.change(a.u64(0)?).map(|(due, state, call)| {
+            // (uint64, uint8, bytes): the bytes' offset, length and words.
+            let mut out = vec![
+                due.word(),
+                state.word(),
+                U256::from(96),
+                U256::from(call.len()),
+            ];
+            out.extend(crate::timelock::args_words(&call));
+            words(&out)
+        }),
+        CHANGE_COUNT => Ok(one(d.change_count().word())),
+        LOCK_MARKET_SHARES => d
+            .lock_market_shares(a.u64(0)?, a.u256(1)?, a.u256(2)?, a.u256(3)?)
+            .map(|id| one(id.word())),
+        REDIRECT_WITHDRAWAL => none(d.redirect_withdrawal(a.u64(0)?, a.address(1)?)),
+        EXTERNAL_CAPS => {
+            let (per_checkpoint, per_day) = d.external_caps();
+            Ok(words(&[per_checkpoint, per_day]))
+        }
         _ => return None,
     })
 }
@@ -346,6 +390,22 @@ fn call(storage: &mut Damm, selector: u32, input: &[u8]) -> ArbResult {
     match dispatch(storage, selector, &Args(input)) {
         Some(result) => result.map_err(Into::into),
         None => Err(Vec::new()),
+    }
+}
+
+impl Damm {
+    /// Runs a governed call the timelock kept, through the same dispatch as
+    /// any call (so the same checks run again), and returns its first result
+    /// word.
+    pub(crate) fn replay(&mut self, call: &[u8]) -> Result<U256, Error> {
+        let (Some(selector), Some(args)) = (call.get(..4), call.get(4..)) else {
+            return Ok(U256::ZERO);
+        };
+        let selector = u32::from_be_bytes([selector[0], selector[1], selector[2], selector[3]]);
+        match dispatch(self, selector, &Args(args)) {
+            Some(result) => Ok(Args(&result?).word(0).unwrap_or_default()),
+            None => Ok(U256::ZERO),
+        }
     }
 }
 
@@ -397,6 +457,8 @@ fn entry(input: Vec<u8>, host: stylus_sdk::host::VM) -> ArbResult {
 }
 
 /// The SDK's router for native builds (motsu), over the same two paths.
+/// (Under `export-abi`, `#[public]` generates the router instead.)
+#[cfg(not(feature = "export-abi"))]
 impl Router<Damm> for Damm {
     type Storage = Damm;
 

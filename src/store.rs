@@ -17,11 +17,14 @@
 //! | [`TOKEN1`] | `HF_min` `u64` · `u32` unused · token1 `address` |
 //! | [`ADMIN`] | ACP `u32` · grace `u32` · `u32` unused · owner `address` |
 //! | [`PENDING_OWNER`] | `u96` unused · pending owner `address` |
-//! | [`COUNTS`] | markets `u64` · withdrawals `u64` · `u128` unused |
+//! | [`COUNTS`] | markets ever `u64` · withdrawals `u64` · queued changes `u64` · live markets `u64` |
+//! | [`EXTERNAL`] | External payout cap per checkpoint `u64` · per day `u64` · `u128` unused |
+//! | [`LIVE_MARKETS`] | the ids of the markets not retired, one byte each, in order |
 //! | `keccak(key ‖ BALANCES)` | an account's LP shares |
 //! | `keccak(spender ‖ keccak(owner ‖ ALLOWANCES))` | an allowance |
 //! | `keccak(MARKETS) + 5·id + field` | a market ([`market`]) |
 //! | `keccak(WITHDRAWALS) + 2·id + field` | a withdrawal ([`withdrawal`]) |
+//! | `keccak(CHANGES) + 8·id + field` | a queued call (`crate::timelock`): its head, then up to 7 argument words |
 //!
 //! Amounts are `u128` in storage: the health factor needs `X̄·Ȳ < 2^256`
 //! anyway, and a value that does not fit is refused with
@@ -63,6 +66,12 @@ pub(crate) const ALLOWANCES: u64 = 11;
 pub(crate) const MARKETS: u64 = 12;
 /// Base of the withdrawals.
 pub(crate) const WITHDRAWALS: u64 = 13;
+/// Base of the queued changes.
+pub(crate) const CHANGES: u64 = 14;
+/// The External markets' payout caps.
+pub(crate) const EXTERNAL: u64 = 15;
+/// The markets not retired.
+pub(crate) const LIVE_MARKETS: u64 = 16;
 
 /// A market's words, at `keccak(MARKETS) + 5·id`.
 pub(crate) mod market {
@@ -75,7 +84,9 @@ pub(crate) mod market {
     pub const STATE: u64 = 1;
     /// Last batch id `u64` · last settled at `u64` · invariant growth `u128`.
     pub const PROGRESS: u64 = 2;
-    /// Curve parameters: `paramA` `u128` · `paramB` `u128`.
+    /// Curve parameters: `paramA` `u128` · `paramB` `u128`. An External
+    /// market has none, and keeps its payouts of the day here instead: day
+    /// `u32` · token0 paid `u112` · token1 paid `u112`.
     pub const CURVE: u64 = 3;
     /// L2 LP shares `u128` · L2 fee scale `u64` · unpaid exits `u64`.
     pub const SHARES: u64 = 4;
@@ -216,6 +227,8 @@ pub(crate) struct TokenSlot {
 
 /// [`TokenSlot::flags`]: the global pause.
 pub(crate) const PAUSED: u32 = 1;
+/// [`TokenSlot::flags`]: setup is over (`crate::timelock`).
+pub(crate) const LIVE: u32 = 2;
 
 impl From<Word> for TokenSlot {
     fn from(w: Word) -> Self {
@@ -262,6 +275,8 @@ impl From<Admin> for Word {
 pub(crate) struct Counts {
     pub markets: u64,
     pub withdrawals: u64,
+    pub changes: u64,
+    pub live: u64,
 }
 
 impl From<Word> for Counts {
@@ -269,13 +284,15 @@ impl From<Word> for Counts {
         Self {
             markets: w.0[0],
             withdrawals: w.0[1],
+            changes: w.0[2],
+            live: w.0[3],
         }
     }
 }
 
 impl From<Counts> for Word {
     fn from(c: Counts) -> Self {
-        Word([c.markets, c.withdrawals, 0, 0])
+        Word([c.markets, c.withdrawals, c.changes, c.live])
     }
 }
 

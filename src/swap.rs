@@ -4,7 +4,6 @@
 //! amounts, and every swap feeds the volume EMAs.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolEvent;
 use damm_math::arith::{add, sub};
 use damm_math::cp;
 use damm_math::fee::{l1_swap_fee, VolumeEma};
@@ -123,7 +122,7 @@ impl Damm {
         exact_in: bool,
         recipient: Address,
     ) -> Result<U256, Error> {
-        let token0 = self.when_live()?.token;
+        let token0 = self.unpaused()?.token;
         crate::guard::not_zero(recipient)?;
         let Priced {
             amount_in,
@@ -158,8 +157,9 @@ impl Damm {
             (Side::Token1, token1, token0, negate(amount_out), amount_in)
         };
         let sender = self.vm().msg_sender();
-        self.emit(
-            Swap::SIGNATURE_HASH,
+        crate::abi::emit!(
+            self,
+            Swap,
             &[sender.word(), recipient.word()],
             &[signed0, signed1, fee],
         );

@@ -40,17 +40,15 @@ fn operators_rotate_and_markets_pause_resume_and_retire(
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    let id = pool
-        .sender(OWNER)
-        .register_market(
-            OPERATOR,
-            kind::CONSTANT_PRODUCT,
-            U256::ZERO,
-            U256::ZERO,
-            WAD,
-            WAD,
-        )
-        .motsu_unwrap();
+    let id = register(
+        &pool,
+        OPERATOR,
+        kind::CONSTANT_PRODUCT,
+        U256::ZERO,
+        U256::ZERO,
+        WAD,
+        WAD,
+    );
 
     assert_eq!(
         pool.sender(MALLORY).set_operator(id, MALLORY).motsu_res(),
@@ -69,7 +67,7 @@ fn operators_rotate_and_markets_pause_resume_and_retire(
         pool.sender(OWNER).set_operator(5, DAVE).motsu_res(),
         Err(UnknownMarket { id: 5 }.into())
     );
-    pool.sender(OWNER).set_operator(id, DAVE).motsu_unwrap();
+    set_operator(&pool, id, DAVE);
     pool.assert_emitted(&OperatorChanged { id, operator: DAVE });
     assert_eq!(pool.sender(OWNER).market(id).motsu_unwrap().0, DAVE);
 
@@ -86,9 +84,15 @@ fn operators_rotate_and_markets_pause_resume_and_retire(
         id,
         status: status::PAUSED,
     });
+    // A resume waits in the timelock.
     pool.sender(OWNER)
         .set_market_active(id, true)
         .motsu_unwrap();
+    assert_eq!(
+        pool.sender(OWNER).market(id).motsu_unwrap().2,
+        status::PAUSED
+    );
+    execute_when_due(&pool, pool.sender(OWNER).change_count() - 1);
     pool.assert_emitted(&MarketStatusChanged {
         id,
         status: status::ACTIVE,
@@ -118,16 +122,15 @@ fn operators_rotate_and_markets_pause_resume_and_retire(
 fn the_market_cap_is_32(pool: Contract<Damm>, t0: Contract<TestToken>, t1: Contract<TestToken>) {
     seeded(&pool, &t0, &t1);
     for _ in 0..32 {
-        pool.sender(OWNER)
-            .register_market(
-                OPERATOR,
-                kind::CONSTANT_PRODUCT,
-                U256::ZERO,
-                U256::ZERO,
-                WAD,
-                WAD,
-            )
-            .motsu_unwrap();
+        register(
+            &pool,
+            OPERATOR,
+            kind::CONSTANT_PRODUCT,
+            U256::ZERO,
+            U256::ZERO,
+            WAD,
+            WAD,
+        );
     }
     let err = pool
         .sender(OWNER)
@@ -152,34 +155,36 @@ fn external_markets_skip_the_curve_check_but_meet_a_stricter_floor(
 ) {
     balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(1000));
-    let cp = pool
-        .sender(OWNER)
-        .register_market(
-            OPERATOR,
-            kind::CONSTANT_PRODUCT,
-            U256::ZERO,
-            U256::ZERO,
-            WAD,
-            WAD,
-        )
-        .motsu_unwrap();
-    let ext = pool
-        .sender(OWNER)
-        .register_market(OPERATOR, kind::EXTERNAL, U256::ZERO, U256::ZERO, WAD, WAD)
-        .motsu_unwrap();
-    // An order no constant-product curve would allow: 100 x out for 90 y in.
-    let cheap = (e18(900), e18(1090));
+    let cp = register(
+        &pool,
+        OPERATOR,
+        kind::CONSTANT_PRODUCT,
+        U256::ZERO,
+        U256::ZERO,
+        WAD,
+        WAD,
+    );
+    let ext = register(
+        &pool,
+        OPERATOR,
+        kind::EXTERNAL,
+        U256::ZERO,
+        U256::ZERO,
+        WAD,
+        WAD,
+    );
+    // An order no constant-product curve would allow: 10 x out for 9 y in,
+    // at the External per-checkpoint cap of 1 % of the free balance.
+    let cheap = (e18(990), e18(1009));
     assert_eq!(checkpoint(&pool, cp, cheap), Err(CurveViolated {}.into()));
     checkpoint(&pool, ext, cheap).unwrap();
     let hf = pool.sender(OWNER).health_factor();
     assert!(hf < WAD && hf > WAD * U256::from(99) / U256::from(100));
     // With the External floor above HF, a further lowering is refused for the
     // External market while the constant-product floor still lets a CP batch through.
-    pool.sender(OWNER)
-        .set_parameter(param::EXTERNAL_HF_MIN, WAD)
-        .motsu_unwrap();
+    set_parameter(&pool, param::EXTERNAL_HF_MIN, WAD);
     let m = pool.sender(OWNER).market(ext).motsu_unwrap();
-    let worse = (m.8 - e18(10), m.9 + e18(10));
+    let worse = (m.8 - e18(5), m.9 + e18(5));
     let Err(Error::HealthTooLow(refusal)) = checkpoint(&pool, ext, worse) else {
         panic!("expected HealthTooLow")
     };
@@ -194,18 +199,21 @@ fn payouts_never_reach_reserved_amounts_or_the_buffer(
 ) {
     balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(100_000));
-    let id = pool
-        .sender(OWNER)
-        .register_market(OPERATOR, kind::EXTERNAL, U256::ZERO, U256::ZERO, WAD, WAD)
-        .motsu_unwrap();
+    let id = register(
+        &pool,
+        OPERATOR,
+        kind::EXTERNAL,
+        U256::ZERO,
+        U256::ZERO,
+        WAD,
+        WAD,
+    );
     // Carol locks 95 % of the shares: 950 x and 950 y are reserved.
     let shares = pool.sender(CAROL).balance_of(CAROL) * U256::from(95) / U256::from(100);
     pool.sender(CAROL)
         .lock_withdrawal(shares, U256::ZERO, U256::ZERO, CAROL, LATER)
         .motsu_unwrap();
-    pool.sender(OWNER)
-        .set_parameter(param::EXTERNAL_HF_MIN, WAD / U256::from(2))
-        .motsu_unwrap();
+    set_parameter(&pool, param::EXTERNAL_HF_MIN, WAD / U256::from(2));
     let before = (
         pool.sender(OWNER).reserves(),
         balances([&t0, &t1], OPERATOR),
@@ -276,30 +284,26 @@ fn an_external_market_cannot_take_both_tokens_or_dodge_the_floor(
     t1: Contract<TestToken>,
 ) {
     balanced(&pool, &t0, &t1);
-    pool.sender(OWNER)
-        .set_parameter(param::BUFFER, U256::ZERO)
-        .motsu_unwrap();
-    pool.sender(OWNER)
-        .set_parameter(param::EXTERNAL_HF_MIN, WAD / U256::from(2))
-        .motsu_unwrap();
-    let ext = pool
-        .sender(OWNER)
-        .register_market(OPERATOR, kind::EXTERNAL, U256::ZERO, U256::ZERO, WAD, WAD)
-        .motsu_unwrap();
+    set_parameter(&pool, param::BUFFER, U256::ZERO);
+    set_parameter(&pool, param::EXTERNAL_HF_MIN, WAD / U256::from(2));
+    let ext = register(
+        &pool,
+        OPERATOR,
+        kind::EXTERNAL,
+        U256::ZERO,
+        U256::ZERO,
+        WAD,
+        WAD,
+    );
     let before = (
         pool.sender(OWNER).reserves(),
         balances([&t0, &t1], OPERATOR),
     );
-    // Half of both tokens for nothing: refused outright.
+    // Half of both tokens for nothing: refused outright, nothing moved.
     assert_eq!(
         checkpoint(&pool, ext, (e18(500), e18(500))),
         Err(CurveViolated {}.into())
     );
-    // One token for a pittance: the general 0.9 floor applies although the External one is 0.5.
-    let Err(Error::HealthTooLow(refusal)) = checkpoint(&pool, ext, (e18(500), e18(1001))) else {
-        panic!("expected HealthTooLow")
-    };
-    assert_eq!(refusal.hfMin, WAD * U256::from(9) / U256::from(10));
     assert_eq!(
         (
             pool.sender(OWNER).reserves(),
@@ -307,6 +311,39 @@ fn an_external_market_cannot_take_both_tokens_or_dodge_the_floor(
         ),
         before
     );
+    // One token for a pittance, at the largest caps the owner may set, a
+    // day apart: the general 0.9 floor stops it although the External one
+    // is 0.5.
+    set_parameter(&pool, param::EXTERNAL_MAX_OUT, WAD / U256::from(10));
+    set_parameter(&pool, param::EXTERNAL_DAILY_OUT, WAD / U256::from(4));
+    fund(&pool, [&t0, &t1], OPERATOR, U256::from(100));
+    let floor = WAD * U256::from(9) / U256::from(10);
+    for _ in 0..20 {
+        assert!(pool.sender(OWNER).health_factor() >= floor);
+        let (x, _, rx, _) = pool.sender(OWNER).reserves();
+        let m = pool.sender(OWNER).market(ext).motsu_unwrap();
+        let before = (
+            pool.sender(OWNER).reserves(),
+            balances([&t0, &t1], OPERATOR),
+        );
+        let take = (x - rx) / U256::from(10);
+        if let Err(refusal) = checkpoint(&pool, ext, (m.8 - take, m.9 + U256::from(1))) {
+            let Error::HealthTooLow(refusal) = refusal else {
+                panic!("expected HealthTooLow, got {refusal:?}")
+            };
+            assert_eq!(refusal.hfMin, floor);
+            assert_eq!(
+                (
+                    pool.sender(OWNER).reserves(),
+                    balances([&t0, &t1], OPERATOR)
+                ),
+                before
+            );
+            return;
+        }
+        damm::guard::test_clock::set(now() + 86_400);
+    }
+    panic!("the floor never stopped the drain");
 }
 
 #[motsu::test]

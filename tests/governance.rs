@@ -71,9 +71,7 @@ fn parameters_are_owner_only_and_bounded(
     t1: Contract<TestToken>,
 ) {
     construct(&pool, &t0, &t1);
-    pool.sender(OWNER)
-        .set_parameter(param::ACP, U256::from(3600))
-        .motsu_unwrap();
+    set_parameter(&pool, param::ACP, U256::from(3600));
     pool.assert_emitted(&ParameterSet {
         id: param::ACP,
         value: U256::from(3600),
@@ -90,7 +88,15 @@ fn parameters_are_owner_only_and_bounded(
         (param::ACP, U256::from(59)),
         (param::HF_MIN, U256::from(10u64.pow(18)) + U256::from(1)),
         (param::FEE_MAX, U256::ZERO),
-        (7, U256::ZERO),
+        (
+            param::EXTERNAL_MAX_OUT,
+            U256::from(10u64.pow(17)) + U256::from(1),
+        ),
+        (
+            param::EXTERNAL_DAILY_OUT,
+            U256::from(25 * 10u64.pow(16)) + U256::from(1),
+        ),
+        (9, U256::ZERO),
     ] {
         assert_eq!(
             pool.sender(OWNER).set_parameter(id, value).motsu_res(),

@@ -22,6 +22,7 @@ fn the_first_deposit_sets_the_price_and_locks_the_minimum(
     t1: Contract<TestToken>,
 ) {
     construct(&pool, &t0, &t1);
+    pool.sender(OWNER).go_live().motsu_unwrap();
     fund(&pool, [&t0, &t1], CAROL, e18(1_000_000));
     let (shares, used0, used1) = pool
         .sender(CAROL)
@@ -175,6 +176,7 @@ fn non_standard_tokens_are_handled_or_refused(
     t1: Contract<TestToken>,
 ) {
     construct(&pool, &t0, &t1);
+    pool.sender(OWNER).go_live().motsu_unwrap();
     fund(&pool, [&t0, &t1], CAROL, e18(1_000_000));
     // A token that returns nothing on success works.
     t1.sender(OWNER).set_mode(NO_RETURN);

@@ -23,17 +23,17 @@ fn state(pool: &Contract<Damm>, id: u64) -> VirtualState {
     VirtualState::new(m.8, m.9)
 }
 
-fn register(pool: &Contract<Damm>, operator: Address) -> u64 {
-    pool.sender(OWNER)
-        .register_market(
-            operator,
-            kind::CONSTANT_PRODUCT,
-            U256::ZERO,
-            U256::ZERO,
-            WAD,
-            WAD,
-        )
-        .motsu_unwrap()
+/// Registers a full-weight constant-product market.
+fn register_cp(pool: &Contract<Damm>, operator: Address) -> u64 {
+    register(
+        pool,
+        operator,
+        kind::CONSTANT_PRODUCT,
+        U256::ZERO,
+        U256::ZERO,
+        WAD,
+        WAD,
+    )
 }
 
 /// Settles `end` for `market` as its next batch.
@@ -68,17 +68,15 @@ fn registering_commits_the_pools_price_into_the_allocation(
 ) {
     seeded(&pool, &t0, &t1);
     let half = WAD / U256::from(2);
-    let id = pool
-        .sender(OWNER)
-        .register_market(
-            OPERATOR,
-            kind::CONSTANT_PRODUCT,
-            U256::ZERO,
-            U256::ZERO,
-            half,
-            WAD / U256::from(4),
-        )
-        .motsu_unwrap();
+    let id = register(
+        &pool,
+        OPERATOR,
+        kind::CONSTANT_PRODUCT,
+        U256::ZERO,
+        U256::ZERO,
+        half,
+        WAD / U256::from(4),
+    );
     assert_eq!(id, 0);
     // w = 1/2 of 100 ETH / 178,000 DAI at the pool's own price.
     assert_eq!(state(&pool, id), VirtualState::new(e18(50), e18(89_000)));
@@ -188,7 +186,7 @@ fn example_2_settles_as_one_net_order(
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    let id = register(&pool, OPERATOR);
+    let id = register_cp(&pool, OPERATOR);
     fund(&pool, [&t0, &t1], OPERATOR, e18(10));
     let start = state(&pool, id);
     assert_eq!(start, VirtualState::new(e18(100), e18(178_000)));
@@ -247,6 +245,7 @@ fn example_2_settles_as_one_net_order(
         (e18(10) - milli(100), e18(10) + dai_out)
     );
     let next = update::commit(
+        &Curve::ConstantProduct,
         &closed.end,
         e18(100) + milli(100),
         e18(178_000) - dai_out,
@@ -277,7 +276,7 @@ fn an_attacker_a_replay_a_skip_and_a_stale_start_are_refused(
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    let id = register(&pool, OPERATOR);
+    let id = register_cp(&pool, OPERATOR);
     fund(&pool, [&t0, &t1], OPERATOR, e18(10));
     let start = state(&pool, id);
     let mut batch = Batch::open(
@@ -410,7 +409,7 @@ fn example_3_three_markets_settle_asynchronously_then_l1_arbitrage(
 ) {
     balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(1000));
-    let ids: Vec<u64> = (0..3).map(|_| register(&pool, OPERATOR)).collect();
+    let ids: Vec<u64> = (0..3).map(|_| register_cp(&pool, OPERATOR)).collect();
     let start = VirtualState::new(e18(1000), e18(1000));
     // Each L2's arbitrageur pays y until y/x = 6/5 on its own 1000:1000 state.
     let paid =
@@ -469,9 +468,9 @@ fn a_draining_settlement_is_refused_and_an_improving_one_accepted(
     balanced(&pool, &t0, &t1);
     fund(&pool, [&t0, &t1], OPERATOR, e18(1000));
     let (a, b, c) = (
-        register(&pool, OPERATOR),
-        register(&pool, OPERATOR),
-        register(&pool, OPERATOR),
+        register_cp(&pool, OPERATOR),
+        register_cp(&pool, OPERATOR),
+        register_cp(&pool, OPERATOR),
     );
     let start = VirtualState::new(e18(1000), e18(1000));
     let trade = |dir: Direction, amount: U256| {
@@ -490,9 +489,7 @@ fn a_draining_settlement_is_refused_and_an_improving_one_accepted(
     settle(&pool, b, start, up).unwrap();
     let hf = pool.sender(OWNER).health_factor();
     let floor = hf + U256::from(1);
-    pool.sender(OWNER)
-        .set_parameter(param::HF_MIN, floor)
-        .motsu_unwrap();
+    set_parameter(&pool, param::HF_MIN, floor);
     let before = (
         pool.sender(OWNER).reserves(),
         balances([&t0, &t1], OPERATOR),
@@ -524,7 +521,7 @@ fn a_deposit_mid_batch_reaches_the_market_at_the_next_commit(
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    let id = register(&pool, OPERATOR);
+    let id = register_cp(&pool, OPERATOR);
     fund(&pool, [&t0, &t1], OPERATOR, e18(10));
     let start = state(&pool, id);
     let mut batch = Batch::open(
@@ -546,7 +543,10 @@ fn a_deposit_mid_batch_reaches_the_market_at_the_next_commit(
     settle(&pool, id, start, end).unwrap();
     let (x, y, _, _) = pool.sender(OWNER).reserves();
     let next = state(&pool, id);
-    assert_eq!(next, update::commit(&end, x, y, WAD).unwrap());
+    assert_eq!(
+        next,
+        update::commit(&Curve::ConstantProduct, &end, x, y, WAD).unwrap()
+    );
     assert!(next.x > end.x, "the market now uses the deposit too");
 }
 
@@ -564,8 +564,15 @@ fn withdrawals_wait_for_markets_or_the_fallback(
     pool.sender(DAVE)
         .deposit(e18(10), e18(17_800), U256::ZERO, DAVE, LATER)
         .motsu_unwrap();
-    let (busy, silent) = (register(&pool, OPERATOR), register(&pool, OPERATOR));
+    let (busy, silent) = (register_cp(&pool, OPERATOR), register_cp(&pool, OPERATOR));
     let (acp, grace) = (86_400u64, 3 * 86_400u64);
+    // A resume waits ACP + grace in the timelock: queued an hour before the
+    // locks, it runs an hour before their fallback.
+    test_clock::set(1_900_000_000 - 3600);
+    pool.sender(OWNER)
+        .set_market_active(silent, true)
+        .motsu_unwrap();
+    let resume = pool.sender(OWNER).change_count() - 1;
     test_clock::set(1_900_000_000);
     let carol = pool
         .sender(CAROL)
@@ -610,9 +617,8 @@ fn withdrawals_wait_for_markets_or_the_fallback(
         (owed0, owed1)
     );
     // With the silent market active again, Dave waits for the fallback...
-    pool.sender(OWNER)
-        .set_market_active(silent, true)
-        .motsu_unwrap();
+    execute_when_due(&pool, resume);
+    assert_eq!(common::now(), 1_900_000_000 + acp + grace - 3600);
     assert_eq!(
         pool.sender(DAVE).complete_withdrawal(dave).motsu_res(),
         Err(WithdrawalNotReady {
@@ -649,7 +655,7 @@ fn l2_joins_and_exits_go_through_the_checkpoint(
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    let id = register(&pool, OPERATOR);
+    let id = register_cp(&pool, OPERATOR);
     fund(&pool, [&t0, &t1], OPERATOR, e18(100_000));
     let start = state(&pool, id);
     let supply = pool.sender(OWNER).total_supply();
@@ -729,7 +735,7 @@ fn a_markets_fees_are_accounted_as_its_invariant_growth(
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    let id = register(&pool, OPERATOR);
+    let id = register_cp(&pool, OPERATOR);
     fund(&pool, [&t0, &t1], OPERATOR, e18(100));
     let start = state(&pool, id);
     // An L2 user sells 10 ETH at a 30 bps fee.
@@ -763,7 +769,7 @@ fn the_pause_and_later_parameter_changes_never_lengthen_a_locked_wait(
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    register(&pool, OPERATOR);
+    register_cp(&pool, OPERATOR);
     test_clock::set(1_950_000_000);
     let id = pool
         .sender(CAROL)
@@ -774,12 +780,8 @@ fn the_pause_and_later_parameter_changes_never_lengthen_a_locked_wait(
         (w.4, w.5),
         (1_950_000_000 + 86_400, 1_950_000_000 + 4 * 86_400)
     );
-    pool.sender(OWNER)
-        .set_parameter(param::ACP, U256::from(30 * 86_400))
-        .motsu_unwrap();
-    pool.sender(OWNER)
-        .set_parameter(param::GRACE, U256::from(30 * 86_400))
-        .motsu_unwrap();
+    set_parameter(&pool, param::ACP, U256::from(30 * 86_400));
+    set_parameter(&pool, param::GRACE, U256::from(30 * 86_400));
     assert_eq!(
         pool.sender(CAROL).withdrawal(id).motsu_unwrap().4,
         1_950_000_000 + 86_400
@@ -790,16 +792,16 @@ fn the_pause_and_later_parameter_changes_never_lengthen_a_locked_wait(
     pool.sender(CAROL).complete_withdrawal(id).motsu_unwrap();
 }
 
-/// A market's L2 exit is announced like any lock, and paid to whoever is its
-/// operator when it completes.
+/// A market's L2 exit is announced like any lock, and paid to the operator
+/// it was locked for, even after the operator rotates (issue 10, finding 6).
 #[motsu::test]
-fn a_market_exit_is_announced_and_paid_to_the_current_operator(
+fn a_market_exit_is_announced_and_paid_to_the_operator_it_was_locked_for(
     pool: Contract<Damm>,
     t0: Contract<TestToken>,
     t1: Contract<TestToken>,
 ) {
     seeded(&pool, &t0, &t1);
-    let id = register(&pool, OPERATOR);
+    let id = register_cp(&pool, OPERATOR);
     fund(&pool, [&t0, &t1], OPERATOR, e18(100_000));
     let start = state(&pool, id);
     pool.sender(OPERATOR)
@@ -843,11 +845,20 @@ fn a_market_exit_is_announced_and_paid_to_the_current_operator(
         amount1: w.3,
         readyAt: w.4,
     });
-    pool.sender(OWNER).set_operator(id, DAVE).motsu_unwrap();
-    assert_eq!(pool.sender(OWNER).withdrawal(claim).motsu_unwrap().0, DAVE);
-    test_clock::set(w.5);
+    // Rotating the operator does not redirect an exit already locked.
+    set_operator(&pool, id, DAVE);
+    assert_eq!(
+        pool.sender(OWNER).withdrawal(claim).motsu_unwrap().0,
+        OPERATOR
+    );
+    test_clock::set(common::now().max(w.5));
+    let before = balances([&t0, &t1], OPERATOR);
     pool.sender(MALLORY)
         .complete_withdrawal(claim)
         .motsu_unwrap();
-    assert_eq!(balances([&t0, &t1], DAVE), (w.2, w.3));
+    assert_eq!(
+        balances([&t0, &t1], OPERATOR),
+        (before.0 + w.2, before.1 + w.3)
+    );
+    assert_eq!(balances([&t0, &t1], DAVE), (U256::ZERO, U256::ZERO));
 }

@@ -87,7 +87,7 @@ fn main() {
     for program in [t0, t1, pool] {
         world.cache_program(program);
     }
-    for who in [carol, operator, trader] {
+    for who in [owner, operator, trader] {
         for t in [t0, t1] {
             send(
                 &mut world,
@@ -105,9 +105,11 @@ fn main() {
             );
         }
     }
+    // Set up as a deployment is: the owner seeds and registers during
+    // setup, where both apply at once, then ends setup.
     send(
         &mut world,
-        carol,
+        owner,
         pool,
         "deposit(uint256,uint256,uint256,address,uint256)",
         &[e18(1000), e18(1000), U256::ZERO, carol.word(), U256::MAX],
@@ -126,6 +128,7 @@ fn main() {
             WAD,
         ],
     );
+    send(&mut world, owner, pool, "goLive()", &[]);
     world.set_profiling(true);
     world.advance(1, 12);
     let swap = send(

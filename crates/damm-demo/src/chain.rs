@@ -19,36 +19,22 @@ use stylus_runtime::{artifacts, CallOutcome, Status, World};
 
 use crate::table::{self, Table};
 
-/// The dAMM's custom errors, as `abi/IDamm.sol` declares them.
-const ERRORS: [&str; 27] = [
-    "Unauthorized(address)",
-    "Reentrancy()",
-    "Paused()",
-    "Expired(uint256)",
-    "ZeroAmount()",
-    "InvalidAddress(address)",
-    "InsufficientBalance(uint256,uint256)",
-    "InsufficientAllowance(uint256,uint256)",
-    "SlippageExceeded(uint256,uint256)",
-    "InsufficientLiquidity()",
-    "TransferFailed(address)",
-    "TransferShortfall(address,uint256,uint256)",
-    "ParameterOutOfRange(uint8,uint256)",
-    "UnknownMarket(uint64)",
-    "MarketNotActive(uint64)",
-    "TooManyMarkets()",
-    "MarketNotEmpty(uint64)",
-    "BadBatchId(uint64,uint64)",
-    "StaleStartState(uint256,uint256)",
-    "CurveViolated()",
-    "Insolvent()",
-    "BufferBreached()",
-    "HealthTooLow(uint256,uint256,uint256)",
-    "UnknownWithdrawal(uint64)",
-    "WithdrawalNotReady(uint64,uint256)",
-    "ArithmeticOverflow()",
-    "MathFailure(uint8)",
-];
+/// The dAMM's exported interface, whose `error` lines name its custom errors.
+const INTERFACE: &str = include_str!("../../../abi/IDamm.sol");
+
+/// The custom errors' canonical signatures (`Name(type,type)`), from the
+/// `error Name(type field, ...);` lines of `abi/IDamm.sol`.
+fn errors() -> impl Iterator<Item = String> {
+    INTERFACE.lines().filter_map(|line| {
+        let declared = line.trim().strip_prefix("error ")?.strip_suffix(");")?;
+        let (name, fields) = declared.split_once('(')?;
+        let types: Vec<&str> = fields
+            .split(',')
+            .filter_map(|field| field.split_whitespace().next())
+            .collect();
+        Some(format!("{name}({})", types.join(",")))
+    })
+}
 
 /// Something that should not have happened: the demo stops its scenario.
 #[derive(Debug)]
@@ -89,12 +75,11 @@ impl Revert {
     fn from_outcome(call: &str, outcome: &CallOutcome) -> Self {
         let (name, selector, args) = match (&outcome.status, abi::decode_revert(&outcome.output)) {
             (Status::Revert, Some((selector, args))) => {
-                let name = ERRORS
-                    .iter()
+                let name = errors()
                     .find(|sig| abi::selector(sig) == selector)
                     .map_or_else(
                         || "unknown error".to_string(),
-                        |sig| sig.split('(').next().unwrap_or(sig).to_string(),
+                        |sig| sig.split('(').next().unwrap_or_default().to_string(),
                     );
                 (name, selector, args)
             }
@@ -126,9 +111,9 @@ pub enum Op {
     Setup,
     /// `deposit`.
     Deposit,
-    /// `registerMarket`.
+    /// `registerMarket` queued, and its `executeChange`.
     Register,
-    /// `setParameter`.
+    /// `goLive`, and `setParameter` queued with its `executeChange`.
     Governance,
     /// An accepted `checkpoint`.
     Settle,
@@ -152,8 +137,8 @@ impl Op {
             Self::Deploy => "deploy (estimate)",
             Self::Setup => "token mint/approve",
             Self::Deposit => "deposit",
-            Self::Register => "register market",
-            Self::Governance => "set parameter",
+            Self::Register => "register market (queue, run)",
+            Self::Governance => "governance (live, queue, run)",
             Self::Settle => "settle (checkpoint)",
             Self::SettleRefused => "settle, refused",
             Self::Swap => "L1 swap (swapExactIn)",
@@ -266,6 +251,9 @@ impl Chain {
             chain.world.cache_program(address);
         }
         println!("  the three programs are cached (CacheManager), as a live deployment would be");
+        // The owner has nothing to configure before LPs arrive, so setup ends
+        // at once: from here every governed call waits in the timelock.
+        chain.go_live()?;
         Ok(chain)
     }
 
@@ -436,6 +424,19 @@ impl Chain {
             .get(i)
             .copied()
             .ok_or_else(|| Failure(format!("{signature} returned too few words")))
+    }
+
+    /// Moves the world's clock to `timestamp`, one block per 12 s.
+    pub fn wait_until(&mut self, timestamp: u64) {
+        const BLOCK_TIME: u64 = 12;
+        let block = self.world.block();
+        let seconds = timestamp.saturating_sub(block.timestamp);
+        self.world.advance(seconds.div_ceil(BLOCK_TIME), seconds);
+        println!(
+            "\n  ... the clock moves {} s to {timestamp} (block {})",
+            table::thousands(&seconds.to_string()),
+            self.world.block().number
+        );
     }
 
     /// Every transaction so far.

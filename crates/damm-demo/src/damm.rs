@@ -16,6 +16,9 @@ use crate::chain::{amount_label, Chain, Failure, Op, Revert};
 pub const CHECKPOINT_EVENT: &str =
     "Checkpoint(uint64,uint64,int256,int256,uint256,uint256,uint256,uint256,bytes32)";
 
+/// `ChangeQueued(...)`: a governed call waiting in the timelock.
+const CHANGE_QUEUED_EVENT: &str = "ChangeQueued(uint64,uint256,bytes)";
+
 /// Far in the future: deadlines that must not bite.
 const LATER: u64 = u64::MAX;
 
@@ -226,16 +229,17 @@ impl Chain {
     }
 
     /// `registerMarket(operator, constant product, 0, 0, weight, fee_scale)`
-    /// from the owner: the market's id.
+    /// from the owner, through the timelock ([`Self::govern`]): the
+    /// market's id.
     ///
     /// # Errors
-    /// The [`Revert`] if refused.
+    /// A [`Failure`] if refused.
     pub fn register_constant_product(
         &mut self,
         operator: Address,
         weight: U256,
         fee_scale: U256,
-    ) -> Result<u64, Revert> {
+    ) -> Result<u64, Failure> {
         let call = format!(
             "registerMarket({}, x·y = k, w = 1, λ = 1)",
             self.name(operator)
@@ -248,16 +252,13 @@ impl Chain {
             weight,
             fee_scale,
         ];
-        let owner = self.owner;
-        let outcome = self.send(
+        let market = self.govern(
             Op::Register,
             &call,
-            owner,
-            self.pool,
             "registerMarket(address,uint8,uint256,uint256,uint256,uint256)",
             &words,
         )?;
-        Ok(outcome.word(0).to::<u64>())
+        Ok(market.to::<u64>())
     }
 
     /// `checkpoint(market, batch, V⁰, V^m, 0, 0, 0, commitment)` from
@@ -374,21 +375,79 @@ impl Chain {
         Ok((outcome.word(0), outcome.word(1)))
     }
 
-    /// `setParameter(id, value)` from the owner.
+    /// `setParameter(id, value)` from the owner, through the timelock
+    /// ([`Self::govern`]).
     ///
     /// # Errors
-    /// The [`Revert`] if refused.
-    pub fn set_parameter(&mut self, call: &str, id: u8, value: U256) -> Result<(), Revert> {
-        let owner = self.owner;
-        self.send(
+    /// A [`Failure`] if refused.
+    pub fn set_parameter(&mut self, call: &str, id: u8, value: U256) -> Result<(), Failure> {
+        self.govern(
             Op::Governance,
             call,
-            owner,
-            self.pool,
             "setParameter(uint8,uint256)",
             &[id.word(), value],
         )?;
         Ok(())
+    }
+
+    /// `goLive()` from the owner: setup ends, anyone may deposit, and
+    /// governed calls wait in the timelock from now on.
+    ///
+    /// # Errors
+    /// A [`Failure`] if refused.
+    pub fn go_live(&mut self) -> Result<(), Failure> {
+        let owner = self.owner;
+        self.send(
+            Op::Governance,
+            "goLive()",
+            owner,
+            self.pool,
+            "goLive()",
+            &[],
+        )?;
+        Ok(())
+    }
+
+    /// Sends a governed call from the owner (SPEC §14). Once live it is
+    /// queued, so the clock moves on to the change's due time, `ACP + grace`
+    /// later, and anyone executes it: here the owner. Returns the applied
+    /// call's first result word.
+    ///
+    /// # Errors
+    /// A [`Failure`] if the call or its execution is refused.
+    fn govern(
+        &mut self,
+        op: Op,
+        call: &str,
+        signature: &str,
+        words: &[U256],
+    ) -> Result<U256, Failure> {
+        let (owner, pool) = (self.owner, self.pool);
+        let outcome = self.send(op, call, owner, pool, signature, words)?;
+        let Some(queued) = outcome
+            .logs
+            .iter()
+            .find(|log| log.is(pool, CHANGE_QUEUED_EVENT))
+        else {
+            return Ok(outcome.word(0));
+        };
+        let id = queued.topic(1).unwrap_or_default();
+        let due = queued
+            .words()
+            .and_then(|data| data.first().copied())
+            .unwrap_or_default()
+            .to::<u64>();
+        println!("      queued in the timelock as change {id}, due at {due}");
+        self.wait_until(due);
+        let executed = self.send(
+            op,
+            &format!("executeChange({id})"),
+            owner,
+            pool,
+            "executeChange(uint64)",
+            &[id],
+        )?;
+        Ok(executed.word(0))
     }
 }
 

@@ -69,8 +69,10 @@ pub struct ChainState {
     /// The owner-to-be, if a transfer was started.
     pub pending_owner: Address,
     /// Settable parameters by id (`hfMin, phi, feeMax, acp, grace, buffer,
-    /// externalHfMin`).
-    pub parameters: [U256; 7],
+    /// externalHfMin, externalMaxOut, externalDailyOut`).
+    pub parameters: [U256; 9],
+    /// Whether setup has ended (`isLive()`).
+    pub live: bool,
     /// LP shares outstanding; zero until the first deposit.
     pub total_supply: U256,
     /// LP shares of the seed's recipient.
@@ -88,6 +90,7 @@ impl ChainState {
     pub fn read(chain: &mut impl Chain, damm: Address, holder: Address) -> Result<Self, Error> {
         let tokens = view(chain, damm, &IDamm::tokensCall {})?;
         let p = view(chain, damm, &IDamm::parametersCall {})?;
+        let caps = view(chain, damm, &IDamm::externalCapsCall {})?;
         let count = view(chain, damm, &IDamm::marketCountCall {})?._0;
         let mut markets = Vec::new();
         for id in 0..count {
@@ -113,7 +116,10 @@ impl ChainState {
                 U256::from(p._4),
                 p._5,
                 p._6,
+                caps._0,
+                caps._1,
             ],
+            live: view(chain, damm, &IDamm::isLiveCall {})?._0,
             total_supply: view(chain, damm, &IDamm::totalSupplyCall {})?._0,
             holder_shares: view(chain, damm, &IDamm::balanceOfCall { account: holder })?._0,
             markets,

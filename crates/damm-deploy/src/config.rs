@@ -33,6 +33,9 @@ pub struct Config {
     pub seed: Option<Seed>,
     /// The markets, in registration order (their ids are their positions).
     pub markets: Vec<MarketSpec>,
+    /// End setup with `goLive()` once configured: anyone may deposit, and
+    /// every later change waits in the contract's timelock (SPEC §14).
+    pub live: bool,
 }
 
 /// The first deposit.
@@ -68,7 +71,7 @@ pub struct MarketSpec {
 
 /// Parameter names in the file, in the contract's id order
 /// (`governance::param`), and whether each is a WAD fraction or seconds.
-pub const PARAMETERS: [(&str, Unit); 7] = [
+pub const PARAMETERS: [(&str, Unit); 9] = [
     ("hf_min", Unit::Wad),
     ("phi", Unit::Wad),
     ("fee_max", Unit::Wad),
@@ -76,6 +79,8 @@ pub const PARAMETERS: [(&str, Unit); 7] = [
     ("grace", Unit::Seconds),
     ("buffer", Unit::Wad),
     ("external_hf_min", Unit::Wad),
+    ("external_max_out", Unit::Wad),
+    ("external_daily_out", Unit::Wad),
 ];
 
 /// How a parameter is written in the file.
@@ -107,6 +112,12 @@ struct RawPool {
     token0: String,
     token1: String,
     final_owner: Option<String>,
+    #[serde(default = "yes")]
+    live: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -179,6 +190,7 @@ impl Config {
             parameters,
             seed,
             markets,
+            live: raw.pool.live,
         })
     }
 }

@@ -2,9 +2,16 @@
 //!
 //! [`plan`] lists the calls that close the gap, in the order the contract
 //! needs them: parameters, the seed deposit (a market starts at the pool's
-//! price, so the pool must hold liquidity first), markets, and finally the
-//! hand-over of ownership. A state that already matches yields no calls,
-//! so a deployment that stopped half-way is finished by running it again.
+//! price, so the pool must hold liquidity first), markets, `goLive`, and
+//! finally the hand-over of ownership. A state that already matches yields
+//! no calls, so a deployment that stopped half-way is finished by running
+//! it again.
+//!
+//! All of it happens in the contract's setup, where the owner's changes
+//! apply at once and only the owner may deposit (SPEC §14). Once live,
+//! every change waits in the timelock, so the planner refuses to configure
+//! a live contract: that is governance, queued and announced, not a
+//! deployment.
 //!
 //! It refuses to "fix" what it did not create: a market on chain that
 //! differs from the file, or a contract for other tokens, is an error for a
@@ -145,6 +152,20 @@ pub fn plan(
             },
         ));
     }
+    if state.live && !steps.is_empty() {
+        return fail(format!(
+            "the contract is live, so {} change(s) would wait in its timelock: queue them as \
+             governance (the owner's calls, then executeChange after ACP + grace)",
+            steps.len()
+        ));
+    }
+    if config.live && !state.live {
+        steps.push(Step::new(
+            Target::Damm,
+            "goLive: anyone may deposit, later changes wait in the timelock".to_string(),
+            &IDamm::goLiveCall {},
+        ));
+    }
     if let Some(owner) = config.final_owner {
         if state.owner != owner && state.pending_owner != owner {
             steps.push(Step::new(
@@ -269,13 +290,14 @@ mod tests {
                 mint: false,
             }),
             markets: vec![market(1), market(2)],
+            live: true,
         }
     }
 
     /// Just constructed: parameter 3 already at the wanted value.
     fn fresh() -> ChainState {
         let config = config();
-        let mut parameters = [U256::ZERO; 7];
+        let mut parameters = [U256::ZERO; 9];
         parameters[3] = U256::from(3600);
         ChainState {
             tokens: (config.token0, config.token1),
@@ -285,6 +307,7 @@ mod tests {
             total_supply: U256::ZERO,
             holder_shares: U256::ZERO,
             markets: vec![],
+            live: false,
         }
     }
 
@@ -307,6 +330,7 @@ mod tests {
                 "deposit",
                 "registerMarket",
                 "registerMarket",
+                "goLive:",
                 "transferOwnership"
             ]
         );
@@ -331,10 +355,14 @@ mod tests {
         state.holder_shares = U256::from(19_000);
         state.markets = vec![market(1)];
         let steps = plan(&config(), &state, DAMM, SIGNER, 0).unwrap();
-        assert_eq!(summaries(&steps), ["registerMarket", "transferOwnership"]);
+        assert_eq!(
+            summaries(&steps),
+            ["registerMarket", "goLive:", "transferOwnership"]
+        );
         assert!(steps[0].summary.contains("#1"));
 
         state.markets.push(market(2));
+        state.live = true;
         state.pending_owner = SAFE;
         assert_eq!(plan(&config(), &state, DAMM, SIGNER, 0).unwrap(), vec![]);
         // Once the safe has accepted, nothing is left, and the signer need not own it.
@@ -380,6 +408,19 @@ mod tests {
             let error = plan(&config(), &state, DAMM, SIGNER, 0).unwrap_err();
             assert!(error.0.contains(expected), "{expected:?} not in {error}");
         }
+    }
+
+    #[test]
+    fn a_live_contract_is_governed_not_configured() {
+        let mut live = fresh();
+        live.live = true;
+        let error = plan(&config(), &live, DAMM, SIGNER, 0).unwrap_err();
+        assert!(error.0.contains("is live"), "{error}");
+        // A file that keeps the contract in setup gets no goLive.
+        let mut config = config();
+        config.live = false;
+        let steps = plan(&config, &fresh(), DAMM, SIGNER, 0).unwrap();
+        assert!(!summaries(&steps).contains(&"goLive:"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The dry run on the real contract WASM: the shipped deployment file
 //! configures the contract as written, the contract's own checks stop bad
-//! files, and the seed deposit cannot be made at someone else's price.
+//! files, and nobody can deposit before the seed sets the price.
 
 use alloy_primitives::{address, Address, U256};
 use alloy_sol_types::SolCall;
@@ -70,8 +70,10 @@ fn the_devnode_file_configures_the_contract_as_written() {
             "registerMarket",
             "registerMarket",
             "registerMarket",
+            "goLive:",
         ]
     );
+    assert!(state.live);
     assert!(rehearsal.steps.iter().all(|(_, gas)| *gas > 21_000));
 }
 
@@ -105,7 +107,7 @@ fn the_contract_refuses_a_bad_file_before_anything_is_sent() {
 }
 
 #[test]
-fn a_first_deposit_slipped_in_at_another_price_stops_the_seed_and_the_markets() {
+fn nobody_can_deposit_ahead_of_the_seed_at_another_price() {
     let (damm_wasm, token_wasm) = wasms();
     let mut world = World::new();
     let attacker = world.eoa("attacker");
@@ -136,7 +138,8 @@ fn a_first_deposit_slipped_in_at_another_price_stops_the_seed_and_the_markets() 
     )
     .unwrap();
 
-    // The attacker seeds first at 1 : 1, where the file's price is 1 : 1,780.
+    // The attacker tries to seed first at 1 : 1, where the file's price is
+    // 1 : 1,780: in setup only the owner may deposit.
     for token in [t0, t1] {
         let mint = IToken::mintCall {
             to: attacker,
@@ -158,31 +161,27 @@ fn a_first_deposit_slipped_in_at_another_price_stops_the_seed_and_the_markets() 
         recipient: attacker,
         deadline: U256::from(now + 60),
     };
-    assert!(world
-        .call(attacker, damm, &deposit.abi_encode())
-        .is_success());
+    let slipped = world.call(attacker, damm, &deposit.abi_encode());
+    assert!(describe_revert(&slipped.output).contains("NotLive"));
+    let state = ChainState::read(&mut world, damm, DEPLOYER).unwrap();
+    assert!(state.total_supply.is_zero() && !state.live);
 
-    let balance = |world: &mut World, token| {
-        let out = world.view(token, &balanceOfCall { account: DEPLOYER }.abi_encode());
-        U256::from_be_slice(&out.output)
-    };
     for step in &steps {
         let to = step.target.address(damm, (t0, t1));
-        let before = (balance(&mut world, t0), balance(&mut world, t1));
         let outcome = world.call(DEPLOYER, to, &step.calldata);
-        if step.summary.starts_with("deposit") {
-            assert!(!outcome.is_success());
-            assert!(describe_revert(&outcome.output).contains("SlippageExceeded"));
-            // Nothing moved: the seed is still the deployer's.
-            assert_eq!((balance(&mut world, t0), balance(&mut world, t1)), before);
-            assert_eq!(before, (e18(100), e18(178_000)));
-            // Run again, the deployment must not register markets at that price.
-            let state = ChainState::read(&mut world, damm, DEPLOYER).unwrap();
-            let error = plan(&config, &state, damm, DEPLOYER, now).unwrap_err();
-            assert!(error.0.contains("seeded by someone else"), "{error}");
-            return;
-        }
         assert!(outcome.is_success(), "{}", step.summary);
     }
-    panic!("the plan had no deposit");
+    // The seed set the file's price; once live the attacker joins at it.
+    let state = ChainState::read(&mut world, damm, DEPLOYER).unwrap();
+    assert_eq!(
+        state.total_supply,
+        U256::from(4_219_004_621_945_797_299_958u128)
+    );
+    let joined = world.call(attacker, damm, &deposit.abi_encode());
+    assert!(joined.is_success(), "{}", describe_revert(&joined.output));
+    let shares = world.view(damm, &balanceOfCall { account: attacker }.abi_encode());
+    // 10 ETH-like buys ⌊10/100 · T⌋ shares only with 17,800 DAI-like: with
+    // 10, the DAI side binds, at ⌊10e18 · T / 178,000e18⌋.
+    let expected = e18(10) * U256::from(4_219_004_621_945_797_299_958u128) / e18(178_000);
+    assert_eq!(U256::from_be_slice(&shares.output), expected);
 }

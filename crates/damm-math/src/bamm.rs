@@ -96,6 +96,57 @@ impl Bamm {
         Ok(self.invariant(end.0, end.1)?.0 >= self.invariant(start.0, start.1)?.1)
     }
 
+    /// A state whose spot price `(α/β)(y/x)^t` is `num/den` (token1 per
+    /// token0): the ratio `ρ = y/x = ((β/α)·num/den)^(1/t)`, for a market's
+    /// first state (SPEC §8), as `(2^64, ρ·2^64)` or `(2^64/ρ, 2^64)`. The
+    /// logarithms are lower bounds within `2^-62`, so `ρ` is within a
+    /// relative `2^-60/t` of the exact ratio.
+    ///
+    /// Constant sum (`t = 0`) quotes only `α/β`: it has a state at the
+    /// pool's price only when the price is exactly that. Errors with
+    /// [`MathError::InvalidParameter`] otherwise, and when `ρ` is beyond
+    /// `2^120` either way.
+    ///
+    /// ```
+    /// # use damm_math::{bamm::Bamm, arith::WAD, U256};
+    /// let curve = Bamm::new(WAD / U256::from(2), WAD / U256::from(2)).unwrap();
+    /// // α = β, t = ½: price 4 needs (y/x)^½ = 4, so y/x = 16.
+    /// let (x, y) = curve.point_at_price(U256::from(4), U256::from(1)).unwrap();
+    /// let ratio = y * U256::from(1000) / x;
+    /// assert!(ratio >= U256::from(15_999) && ratio <= U256::from(16_001));
+    /// ```
+    pub fn point_at_price(&self, num: U256, den: U256) -> Result<(U256, U256)> {
+        if num.is_zero() || den.is_zero() {
+            return Err(MathError::InvalidParameter);
+        }
+        let (up, down) = (mul(self.beta()?, num)?, mul(self.alpha, den)?);
+        if self.t.is_zero() {
+            return if up == down {
+                Ok((den, num))
+            } else {
+                Err(MathError::InvalidParameter)
+            };
+        }
+        let (log_up, log_down) = (log2_q64(up)?, log2_q64(down)?);
+        let (higher_y, log) = if log_up >= log_down {
+            (true, sub(log_up, log_down)?)
+        } else {
+            (false, sub(log_down, log_up)?)
+        };
+        let exponent = mul_div(log, WAD, self.t, Rounding::Down)?;
+        // 120 and 64 in Q64.
+        if exponent >= U256::from_limbs([0, 120, 0, 0]) {
+            return Err(MathError::InvalidParameter);
+        }
+        let scaled = exp2_q64(add(exponent, U256::from_limbs([0, 64, 0, 0]))?)? >> 64;
+        let one = U256::from(1) << 64;
+        Ok(if higher_y {
+            (one, scaled)
+        } else {
+            (scaled, one)
+        })
+    }
+
     /// Weights `(w_in, w_out)` for a trade paying token0 (`zero_for_one`) or token1.
     fn weights(&self, zero_for_one: bool) -> Result<(U256, U256)> {
         let beta = self.beta()?;

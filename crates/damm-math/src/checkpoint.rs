@@ -72,6 +72,10 @@ pub struct Rules {
     /// The security buffer: a payout may not take a free balance below this
     /// fraction (WAD) of what it was.
     pub buffer: U256,
+    /// The most one checkpoint may pay out of each token, as a fraction
+    /// (WAD) of its free balance before it: at most the weight (SPEC §8),
+    /// and for `External` markets their per-checkpoint cap (SPEC §14).
+    pub payout_cap: U256,
 }
 
 /// Everything the contract records and pays after an accepted checkpoint.
@@ -111,6 +115,14 @@ pub enum Rejection {
     Insolvent,
     /// The payout would take a free balance under the security buffer.
     BufferBreached,
+    /// The payout of one token is above the market's cap on what one
+    /// checkpoint may pay: `amount` against `limit`.
+    AllocationExceeded {
+        /// What the batch would pay out.
+        amount: U256,
+        /// The most it may.
+        limit: U256,
+    },
     /// HF after is under the floor and below HF before (§7.5).
     HealthTooLow {
         /// HF before the checkpoint.
@@ -134,7 +146,7 @@ impl From<MathError> for Rejection {
 /// # use damm_math::{checkpoint::*, Curve, VirtualState, arith::WAD, U256};
 /// let u = |v: u64| U256::from(v);
 /// let pool = Pool { balance0: u(1000), balance1: u(1000), total_supply: u(1000), ..Pool::default() };
-/// let rules = Rules { curve: Curve::ConstantProduct, weight: WAD, hf_min: WAD * u(9) / u(10), buffer: U256::ZERO };
+/// let rules = Rules { curve: Curve::ConstantProduct, weight: WAD, hf_min: WAD * u(9) / u(10), buffer: U256::ZERO, payout_cap: WAD };
 /// let batch = Submission { start: VirtualState::new(u(1000), u(1000)), end: VirtualState::new(u(1100), u(910)), ..Submission::default() };
 /// let outcome = settle(&rules, &batch, &pool).unwrap();
 /// assert_eq!((outcome.net.amount0_in, outcome.net.amount1_out), (u(100), u(90)));
@@ -159,13 +171,26 @@ pub fn settle(rules: &Rules, batch: &Submission, pool: &Pool) -> Result<Outcome,
 
     // The trade: reserved amounts are never paid to a market, and a payout
     // keeps at least `buffer` of each free balance.
-    let (traded0, traded1) = net.apply(free0, free1).map_err(|_| Rejection::Insolvent)?;
+    // Paying out more than is free is insolvency; an overflow is just that.
+    let (traded0, traded1) = net.apply(free0, free1).map_err(|error| match error {
+        MathError::Underflow => Rejection::Insolvent,
+        other => Rejection::Math(other),
+    })?;
     for (before, after, out) in [
         (free0, traded0, net.amount0_out),
         (free1, traded1, net.amount1_out),
     ] {
-        if !out.is_zero() && after < mul_div(before, rules.buffer, WAD, Rounding::Up)? {
+        if out.is_zero() {
+            continue;
+        }
+        if after < mul_div(before, rules.buffer, WAD, Rounding::Up)? {
             return Err(Rejection::BufferBreached);
+        }
+        // The allocation binds at every settlement, on the free balances of
+        // this moment, not only when the state was committed (SPEC §8).
+        let limit = mul_div(before, rules.payout_cap, WAD, Rounding::Down)?;
+        if out > limit {
+            return Err(Rejection::AllocationExceeded { amount: out, limit });
         }
     }
     let mut after = Pool {
@@ -205,7 +230,7 @@ pub fn settle(rules: &Rules, batch: &Submission, pool: &Pool) -> Result<Outcome,
         });
     }
     let (free0, free1) = after.free()?;
-    let next = update::commit(&batch.end, free0, free1, rules.weight)?;
+    let next = update::commit(&rules.curve, &batch.end, free0, free1, rules.weight)?;
     if next.x.is_zero() || next.y.is_zero() {
         // The pool cannot fund this market at its price any more.
         return Err(Rejection::Math(MathError::InsufficientLiquidity));

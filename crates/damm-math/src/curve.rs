@@ -126,10 +126,14 @@ impl Curve {
     /// assert!(!Curve::ConstantProduct.invariant_holds(&start, &VirtualState::new(u(1100), u(909))).unwrap());
     /// ```
     pub fn invariant_holds(&self, start: &VirtualState, end: &VirtualState) -> Result<bool> {
+        // Holding at least as much of both never lowers a monotone invariant:
+        // this accepts an empty batch whatever the rounding. Without a price
+        // (an empty side: k = 0 would accept anything) it is the only rule.
+        if end.x >= start.x && end.y >= start.y {
+            return Ok(true);
+        }
         if start.x.is_zero() || start.y.is_zero() {
-            // No price and no invariant to speak of (k = 0 would accept
-            // anything): only a state holding at least as much of both passes.
-            return Ok(end.x >= start.x && end.y >= start.y);
+            return Ok(false);
         }
         match self {
             Self::ConstantProduct => Ok(cp::k_not_decreased(start.x, start.y, end.x, end.y)),
@@ -138,6 +142,35 @@ impl Curve {
             }
             Self::Bamm(b) => b.invariant_holds((start.x, start.y), (end.x, end.y)),
             Self::External => Ok(true),
+        }
+    }
+
+    /// A state at the spot price `num/den` (token1 per token0) on this
+    /// curve, whose ratio a market's first state takes (SPEC §8): the pool's
+    /// own balances for constant product and `External`, the ratio that
+    /// prices there for StableSwap and bAMM. See [`stable::point_at_price`]
+    /// and [`crate::bamm::Bamm::point_at_price`] for their bounds.
+    ///
+    /// ```
+    /// # use damm_math::{Curve, U256};
+    /// let u = |v: u64| U256::from(v);
+    /// assert_eq!(Curve::ConstantProduct.point_at_price(u(4000), u(1000)).unwrap(), (u(1000), u(4000)));
+    /// ```
+    pub fn point_at_price(&self, num: U256, den: U256) -> Result<(U256, U256)> {
+        match self {
+            Self::ConstantProduct | Self::External => Ok((den, num)),
+            Self::StableSwap { amp } => stable::point_at_price(num, den, *amp),
+            Self::Bamm(b) => b.point_at_price(num, den),
+        }
+    }
+
+    /// The largest balance a state of this curve may hold: StableSwap's
+    /// domain ([`stable::MAX_BALANCE`]), else `2^128 − 1`.
+    #[must_use]
+    pub fn max_balance(&self) -> U256 {
+        match self {
+            Self::StableSwap { .. } => stable::MAX_BALANCE,
+            _ => U256::from(u128::MAX),
         }
     }
 

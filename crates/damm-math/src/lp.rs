@@ -48,6 +48,8 @@ pub fn mint_first(amount0: U256, amount1: U256) -> Result<U256> {
 /// let u = |v: u64| U256::from(v);
 /// // Pool 1000:4000 with 2000 shares; offer 100:1000 → 200 shares for 100:400.
 /// assert_eq!(lp::mint(u(100), u(1000), u(1000), u(4000), u(2000)).unwrap(), (u(200), u(100), u(400)));
+/// // An unlimited maximum on one side, with more shares than token0 held.
+/// assert_eq!(lp::mint(U256::MAX, u(400), u(1000), u(4000), u(2000)).unwrap(), (u(200), u(100), u(400)));
 /// ```
 pub fn mint(
     amount0_max: U256,
@@ -59,10 +61,19 @@ pub fn mint(
     if reserve0.is_zero() || reserve1.is_zero() || total_supply.is_zero() {
         return Err(MathError::InsufficientLiquidity);
     }
-    let shares = min(
-        mul_div(amount0_max, total_supply, reserve0, Rounding::Down)?,
-        mul_div(amount1_max, total_supply, reserve1, Rounding::Down)?,
-    );
+    // The maxima are limits, not amounts: a side whose share count would
+    // not fit 256 bits (`type(uint256).max` is a common maximum) cannot
+    // bind, so it counts as unlimited.
+    let side = |amount: U256, reserve: U256| match mul_div(
+        amount,
+        total_supply,
+        reserve,
+        Rounding::Down,
+    ) {
+        Err(MathError::Overflow) => Ok(U256::MAX),
+        other => other,
+    };
+    let shares = min(side(amount0_max, reserve0)?, side(amount1_max, reserve1)?);
     if shares.is_zero() {
         return Err(MathError::InsufficientLiquidity);
     }

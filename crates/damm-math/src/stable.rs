@@ -10,10 +10,14 @@
 //! and the Newton results are corrected with it:
 //! - [`d_ceil`] is `⌈D⌉` of a state;
 //! - [`y_min`] is the least integer balance that keeps a given `D`;
+//! - both search with [`compare`] from Newton's guess, so they are defined on
+//!   every state of the domain, however imbalanced: a market's next
+//!   checkpoint can always be judged;
 //! - quotes are built from those two, so a quote never lowers `D`, and the
 //!   acceptance check ([`invariant_holds`]) accepts every chain of quotes.
 //!
-//! Domain: balances below `2^126`, so that `4xy` and `D²` fit 256 bits.
+//! Domain: balances up to [`MAX_BALANCE`] (`2^126 − 1`), so that `4xy` and
+//! `D²` fit 256 bits; beyond it the functions return [`MathError::Overflow`].
 //! The fee is taken on the input, as for constant product.
 
 use core::cmp::Ordering;
@@ -24,8 +28,8 @@ use crate::{MathError, Result, U256};
 
 /// Newton iterations before giving up (Curve uses 255).
 const MAX_ITERATIONS: usize = 255;
-/// Unit steps allowed when correcting a Newton result to the exact integer.
-const MAX_CORRECTION: usize = 16;
+/// The largest balance the curve takes: `4xy` and `D²` must fit 256 bits.
+pub const MAX_BALANCE: U256 = U256::from_limbs([u64::MAX, u64::MAX >> 2, 0, 0]);
 
 /// The largest accepted amplification `A·n^(n−1)`.
 pub const MAX_AMP: U256 = U256::from_limbs([1_000_000, 0, 0, 0]);
@@ -149,32 +153,94 @@ pub fn compare(x: U256, y: U256, d: U256, amp: U256) -> Result<Ordering> {
     Ok(lhs.cmp(&rhs))
 }
 
-/// `⌈D*(x, y)⌉`: the Newton `D` corrected to the least integer at or above
-/// the true invariant. Rounded up, against whoever must beat it.
+/// `⌈D*(x, y)⌉`: the least integer at or above the true invariant. Rounded
+/// up, against whoever must beat it.
+///
+/// Total on the domain: Curve's Newton `D` is only a starting guess, and the
+/// exact [`compare`] decides, searching outwards from the guess and then by
+/// bisection, so imbalanced states (where Newton stalls) are judged exactly
+/// too. `D*` lies between `2·√(xy)` and `x + y`, which brackets the search.
 ///
 /// ```
 /// # use damm_math::{stable, U256};
 /// let u = |v: u64| U256::from(v);
 /// let d = stable::d_ceil(u(1_000_000), u(3_000_000), u(10)).unwrap();
 /// assert_eq!(stable::compare(u(1_000_000), u(3_000_000), d - u(1), u(10)).unwrap(), core::cmp::Ordering::Less);
+/// // Ten million to one, at amp 10: Newton alone does not settle here.
+/// let d = stable::d_ceil(u(10_000_000_000_000), u(1_000_000), u(10)).unwrap();
+/// assert_eq!(stable::compare(u(10_000_000_000_000), u(1_000_000), d, u(10)).unwrap() == core::cmp::Ordering::Less, false);
 /// ```
 pub fn d_ceil(x: U256, y: U256, amp: U256) -> Result<U256> {
-    let mut d = get_d(x, y, amp)?;
-    for _ in 0..MAX_CORRECTION {
-        if compare(x, y, d, amp)? == Ordering::Less {
-            d = add(d, U256::from(1))?;
-        } else if !d.is_zero() && compare(x, y, sub(d, U256::from(1))?, amp)? != Ordering::Less {
-            d = sub(d, U256::from(1))?;
-        } else {
-            return Ok(d);
+    ann(amp)?;
+    let sum = add(x, y)?;
+    if sum.is_zero() {
+        return Ok(U256::ZERO);
+    }
+    if x.is_zero() || y.is_zero() {
+        return Err(MathError::InsufficientLiquidity);
+    }
+    // D* ≤ x + y, and D* > 0; `reaches(d)` is "d ≥ D*".
+    let reaches = |d: U256| compare(x, y, d, amp).map(|side| side != Ordering::Less);
+    let guess = get_d(x, y, amp).unwrap_or(sum).clamp(U256::from(1), sum);
+    least_where(guess, U256::ZERO, sum, &reaches)
+}
+
+/// The least integer in `(lo, hi]` where the monotone `holds` is true, given
+/// that it is false at `lo` and true at `hi`, starting the search at `guess`:
+/// steps of doubling size outwards from the guess bracket the answer, then
+/// bisection finds it. Near a good guess this costs a few evaluations; from
+/// any guess, at most about `2·log2(hi − lo)`.
+fn least_where(
+    guess: U256,
+    mut lo: U256,
+    mut hi: U256,
+    holds: &dyn Fn(U256) -> Result<bool>,
+) -> Result<U256> {
+    let mut step = U256::from(1);
+    let mut probe = guess;
+    if holds(probe)? {
+        hi = probe;
+        // Walk down until it fails.
+        loop {
+            probe = hi.saturating_sub(step).max(lo);
+            if probe == lo || !holds(probe)? {
+                lo = probe;
+                break;
+            }
+            hi = probe;
+            step = step.saturating_mul(U256::from(2));
+        }
+    } else {
+        lo = probe;
+        loop {
+            probe = lo.saturating_add(step).min(hi);
+            if probe == hi || holds(probe)? {
+                hi = probe;
+                break;
+            }
+            lo = probe;
+            step = step.saturating_mul(U256::from(2));
         }
     }
-    Err(MathError::NoConvergence)
+    // holds(lo) is false (or lo is the excluded bound), holds(hi) is true.
+    while hi - lo > U256::from(1) {
+        let mid = lo + ((hi - lo) >> 1);
+        if holds(mid)? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(hi)
 }
 
 /// The least integer `y` with `D*(x, y) ≥ d`: how much of the other coin must
 /// stay in the pool to keep the invariant. Rounded up (in the pool's favour).
 /// The curve is symmetric, so this also gives the least `x` for a given `y`.
+///
+/// Total on the domain, by the same search as [`d_ceil`] from Curve's Newton
+/// `y`. [`MathError::InsufficientLiquidity`] if no `y` below [`MAX_BALANCE`]
+/// reaches `d`.
 ///
 /// ```
 /// # use damm_math::{stable, U256};
@@ -182,17 +248,78 @@ pub fn d_ceil(x: U256, y: U256, amp: U256) -> Result<U256> {
 /// assert_eq!(stable::y_min(e21, e21 * U256::from(2), U256::from(100)).unwrap(), e21);
 /// ```
 pub fn y_min(x: U256, d: U256, amp: U256) -> Result<U256> {
-    let mut y = get_y(x, d, amp)?;
-    for _ in 0..MAX_CORRECTION {
-        if compare(x, y, d, amp)? == Ordering::Greater {
-            y = add(y, U256::from(1))?;
-        } else if !y.is_zero() && compare(x, sub(y, U256::from(1))?, d, amp)? != Ordering::Greater {
-            y = sub(y, U256::from(1))?;
-        } else {
-            return Ok(y);
-        }
+    ann(amp)?;
+    if x.is_zero() {
+        return Err(MathError::InsufficientLiquidity);
     }
-    Err(MathError::NoConvergence)
+    if d.is_zero() {
+        return Ok(U256::ZERO);
+    }
+    // `keeps(y)` is "D*(x, y) ≥ d": false at y = 0, and true at the domain's
+    // end unless no balance can keep d.
+    let keeps = |y: U256| compare(x, y, d, amp).map(|side| side != Ordering::Greater);
+    if !keeps(MAX_BALANCE)? {
+        return Err(MathError::InsufficientLiquidity);
+    }
+    let guess = get_y(x, d, amp)
+        .unwrap_or(d)
+        .clamp(U256::from(1), MAX_BALANCE);
+    least_where(guess, U256::ZERO, MAX_BALANCE, &keeps)
+}
+
+/// Whether the spot price of `(x, y)`, token1 per token0, is above
+/// `num/den`. The price is the curve's slope, `F_x/F_y` with
+/// `F = Ann(x+y) + D − Ann·D − D³/(4xy)`: `(Ann + D³/(4x²y)) / (Ann +
+/// D³/(4xy²))`, each term in WAD (a relative error of 1e-18) and the two
+/// sides compared exactly.
+fn price_above(x: U256, y: U256, num: U256, den: U256, amp: U256) -> Result<bool> {
+    let ann = ann(amp)?;
+    let d = d_ceil(x, y, amp)?;
+    let d2 = mul(d, d)?;
+    let cube_over = |a: U256, b: U256| -> Result<U256> {
+        // D³·WAD / (4a²b), as D²·(D/a)·WAD / (4ab).
+        mul_div(
+            mul_div(d2, d, a, Rounding::Down)?,
+            WAD,
+            mul(mul(a, b)?, U256::from(4))?,
+            Rounding::Down,
+        )
+    };
+    let ann_wad = mul(ann, WAD)?;
+    let f_x = add(ann_wad, cube_over(x, y)?)?;
+    let f_y = add(ann_wad, cube_over(y, x)?)?;
+    Ok(crate::arith::mul_cmp(f_x, den, f_y, num) == Ordering::Greater)
+}
+
+/// A state whose spot price is `num/den` (token1 per token0), the largest
+/// with `x = 2^48` and a price at most that, to find the ratio a market's
+/// first state must have (SPEC §8). The ratio is fixed to `2^-48` of `x`,
+/// so the price is within a relative `2^-47` below the target, and below
+/// it, never above. [`MathError::InvalidParameter`] if no ratio up to
+/// `2^40` either way reaches the price on this curve.
+///
+/// ```
+/// # use damm_math::{stable, U256};
+/// let u = |v: u64| U256::from(v);
+/// // A balanced price is a balanced state.
+/// let (x, y) = stable::point_at_price(u(1), u(1), u(100)).unwrap();
+/// assert_eq!(x, y);
+/// // A price above 1 needs less token0 than token1.
+/// let (x, y) = stable::point_at_price(u(11), u(10), u(100)).unwrap();
+/// assert!(y > x);
+/// ```
+pub fn point_at_price(num: U256, den: U256, amp: U256) -> Result<(U256, U256)> {
+    if num.is_zero() || den.is_zero() {
+        return Err(MathError::InvalidParameter);
+    }
+    let x = U256::from(1u64 << 48);
+    let (lo, hi) = (U256::from(1u64 << 8), U256::from(1u64) << 88);
+    if price_above(x, lo, num, den, amp)? || !price_above(x, hi, num, den, amp)? {
+        return Err(MathError::InvalidParameter);
+    }
+    // The least y priced above the target, then one less.
+    let above = least_where(x, lo, hi, &|y| price_above(x, y, num, den, amp))?;
+    Ok((x, above - U256::from(1)))
 }
 
 /// The acceptance check (SPEC §7.3): `D` did not decrease from `start` to

@@ -164,6 +164,7 @@ fn checkpoints_refuse_payouts_into_reservations_or_the_buffer() {
         weight: WAD,
         hf_min: U256::ZERO,
         buffer: U256::ZERO,
+        payout_cap: WAD,
     };
     let start = VirtualState::new(e18(1000), e18(1000));
     // Paying 100 x out of 50 free x would dip into the 950 reserved.
@@ -224,6 +225,7 @@ fn checkpoints_refuse_paying_out_both_tokens_or_ending_without_a_price() {
         weight: WAD,
         hf_min: U256::ZERO,
         buffer: U256::ZERO,
+        payout_cap: WAD,
     };
     let start = VirtualState::new(e18(1000), e18(1000));
     let both = Submission {

@@ -29,6 +29,7 @@ fn rules(hf_min: U256) -> Rules {
         weight: WAD,
         hf_min,
         buffer: U256::ZERO,
+        payout_cap: WAD,
     }
 }
 

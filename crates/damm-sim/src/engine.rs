@@ -168,7 +168,11 @@ impl Counters {
     fn reject(&mut self, rejection: Rejection) {
         match rejection {
             Rejection::CurveViolated => self.rejected_curve += 1,
-            Rejection::Insolvent => self.rejected_insolvent += 1,
+            // The sim's markets have a weight of one: the cap is the free
+            // balance itself, which solvency already bounds.
+            Rejection::Insolvent | Rejection::AllocationExceeded { .. } => {
+                self.rejected_insolvent += 1;
+            }
             Rejection::BufferBreached => self.rejected_buffer += 1,
             Rejection::HealthTooLow { .. } => self.rejected_health += 1,
             Rejection::Math(_) => self.rejected_math += 1,
@@ -280,6 +284,7 @@ impl Engine {
             weight: WAD,
             hf_min: cfg.hf_min,
             buffer: cfg.buffer,
+            payout_cap: WAD,
         };
         let orchestrator = match cfg.policy {
             OperatorPolicy::Orchestrated => {

@@ -99,6 +99,7 @@ pub fn run_sequential(n: u32, liquidity: U256, price: U256, hf_min: U256) -> Res
         weight: WAD,
         hf_min,
         buffer: U256::ZERO,
+        payout_cap: WAD,
     };
     let fee_less = CurvePricing {
         curve: Curve::ConstantProduct,

@@ -30,7 +30,7 @@ fn wasm(load: fn() -> Result<Vec<u8>, artifacts::ArtifactError>) -> Vec<u8> {
     load().unwrap_or_else(|error| panic!("building the WASM failed: {error}"))
 }
 
-/// Two tokens, a constructed dAMM, and Carol funded and approved.
+/// Two tokens, a constructed dAMM out of setup, and Carol funded and approved.
 struct Pool {
     world: World,
     owner: Address,
@@ -60,6 +60,8 @@ impl Pool {
             pool: deployment.address,
             deploy_gas: deployment.gas_used(),
         };
+        pool.call(owner, pool.pool, "goLive()", &[])
+            .expect_success("goLive");
         pool.fund(carol, e18(1_000_000));
         pool
     }

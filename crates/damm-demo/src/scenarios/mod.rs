@@ -115,6 +115,9 @@ fn expected_error(rejection: &Rejection, hf_min: U256) -> (&'static str, Vec<U25
         Rejection::CurveViolated => ("CurveViolated", vec![]),
         Rejection::Insolvent => ("Insolvent", vec![]),
         Rejection::BufferBreached => ("BufferBreached", vec![]),
+        Rejection::AllocationExceeded { amount, limit } => {
+            ("AllocationExceeded", vec![*amount, *limit])
+        }
         Rejection::HealthTooLow {
             hf_before,
             hf_after,
@@ -162,6 +165,7 @@ pub fn settle_batch(
         weight: record.weight,
         hf_min: params.hf_min,
         buffer: params.buffer,
+        payout_cap: record.weight,
     };
     let submission = Submission {
         start,

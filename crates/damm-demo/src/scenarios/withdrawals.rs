@@ -13,21 +13,6 @@ use crate::table;
 
 /// What a claim that belongs to no market reports as its market.
 const NO_MARKET: u64 = u64::MAX;
-/// Seconds per block, for moving the clock.
-const BLOCK_TIME: u64 = 12;
-
-/// Moves the world's clock to `timestamp` (and the block number with it).
-fn wait_until(chain: &mut Chain, timestamp: u64) {
-    let block = chain.world.block();
-    let seconds = timestamp.saturating_sub(block.timestamp);
-    chain.world.advance(seconds.div_ceil(BLOCK_TIME), seconds);
-    println!(
-        "\n  ... the clock moves {} s to {timestamp} (block {})",
-        table::thousands(&seconds.to_string()),
-        chain.world.block().number
-    );
-}
-
 /// Every market's operator settles a batch without trades; `skip` stays silent.
 fn heartbeat(
     chain: &mut Chain,
@@ -208,13 +193,13 @@ pub fn run(chain: &mut Chain, checks: &mut Checks, markets: &[u64]) -> Result<()
         NO_MARKET,
         carol_claim.ready_at,
     );
-    wait_until(chain, chain.world.block().timestamp + 3_600);
+    chain.wait_until(chain.world.block().timestamp + 3_600);
     let all = heartbeat(chain, checks, markets, None)?;
     checks.check(
         all,
         "all three operators settled a batch (no trades) after the lock",
     );
-    wait_until(chain, carol_claim.ready_at);
+    chain.wait_until(carol_claim.ready_at);
     completed(chain, checks, carol, carol_id, &carol_claim)?;
     print_markets(chain, markets)?;
 
@@ -223,10 +208,10 @@ pub fn run(chain: &mut Chain, checks: &mut Checks, markets: &[u64]) -> Result<()
         markets[2]
     );
     let (dave_id, dave_claim) = lock(chain, checks, dave, shares)?;
-    wait_until(chain, chain.world.block().timestamp + 3_600);
+    chain.wait_until(chain.world.block().timestamp + 3_600);
     let some = heartbeat(chain, checks, markets, Some(markets[2]))?;
     checks.check(some, "op-1 and op-2 settled after the lock; op-3 did not");
-    wait_until(chain, dave_claim.ready_at);
+    chain.wait_until(dave_claim.ready_at);
     refused(
         chain,
         checks,
@@ -235,7 +220,7 @@ pub fn run(chain: &mut Chain, checks: &mut Checks, markets: &[u64]) -> Result<()
         markets[2],
         dave_claim.fallback_at,
     );
-    wait_until(chain, dave_claim.fallback_at - 1);
+    chain.wait_until(dave_claim.fallback_at - 1);
     refused(
         chain,
         checks,
@@ -244,7 +229,7 @@ pub fn run(chain: &mut Chain, checks: &mut Checks, markets: &[u64]) -> Result<()
         markets[2],
         dave_claim.fallback_at,
     );
-    wait_until(chain, dave_claim.fallback_at);
+    chain.wait_until(dave_claim.fallback_at);
     completed(chain, checks, dave, dave_id, &dave_claim)?;
     print_balances(chain, &[carol, dave, pool])?;
     print_books(chain)?;
