@@ -151,6 +151,8 @@ interface IDamm  {
 
     error UnknownChange(uint64 id);
 
+    error ChangeExpired(uint64 id, uint256 expiredAt);
+
     error NotPayee(uint64 id);
 
     error HealthTooLow(uint256 hfBefore, uint256 hfAfter, uint256 hfMin);

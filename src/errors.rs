@@ -130,6 +130,9 @@ errors! {
     TimelockPending(id: uint64, due: uint256);
     /// No queued change has this id, or it was executed or cancelled.
     UnknownChange(id: uint64);
+    /// The queued change was not executed within its window, which ended at
+    /// `expiredAt`: queue it again.
+    ChangeExpired(id: uint64, expiredAt: uint256);
     /// Only the withdrawal's payee may do this.
     NotPayee(id: uint64);
     /// HF after would be under the floor and below HF before.

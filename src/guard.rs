@@ -93,12 +93,8 @@ impl Damm {
         self.global(store::ADMIN).into()
     }
 
-    /// Refuses any caller but the owner, except for a queued call the
-    /// timelock runs: the owner made it, and it waited out its delay.
+    /// Refuses any caller but the owner.
     pub(crate) fn only_owner(&self) -> Result<(), Error> {
-        if self.executing() {
-            return Ok(());
-        }
         self.only(self.admin().owner)
     }
 

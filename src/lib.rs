@@ -443,9 +443,17 @@ impl Damm {
     /// operator its power back, so once live it waits in the timelock; the
     /// market then opens afresh at the pool's price.
     ///
+    /// A resume counts as a settlement for the locks made before it: the
+    /// fresh state already sees them. A constant-sum bAMM (`t = 0`), or a
+    /// StableSwap that cannot reach the pool's price, resumes only at its
+    /// own price; until then its L2 LPs leave by [`Self::lock_market_shares`].
+    ///
     /// # Errors
     /// [`errors::Unauthorized`], [`errors::UnknownMarket`],
-    /// [`errors::MarketNotActive`] (retired).
+    /// [`errors::MarketNotActive`] (retired); for a resume, what opening
+    /// the market at the pool's price can raise:
+    /// [`errors::InsufficientLiquidity`], [`errors::MathFailure`],
+    /// [`errors::ArithmeticOverflow`].
     ///
     /// # Events
     /// `MarketStatusChanged`, or `ChangeQueued` (a resume once live).
@@ -490,13 +498,14 @@ impl Damm {
 
     /// Locks `shares` of a market's L2 LP shares into a withdrawal paid to
     /// the market's operator, who pays the L2 LPs, without a checkpoint:
-    /// the exit for a market that cannot settle. The operator may call it at
-    /// any time, anyone once the market is paused or retired. The amounts
+    /// the exit for a market that cannot settle, paused or not. Only the
+    /// operator may call it, since only it can pay the L2 LPs; the claim is
+    /// its own and stays its own if the operator rotates later. The amounts
     /// are fixed at the pool's ratio, as for any lock (SPEC §10).
     ///
     /// # Errors
-    /// [`errors::UnknownMarket`], [`errors::Unauthorized`] (an active
-    /// market's non-operator), [`errors::ZeroAmount`],
+    /// [`errors::UnknownMarket`], [`errors::Unauthorized`] (not the
+    /// market's operator), [`errors::ZeroAmount`],
     /// [`errors::InsufficientBalance`], [`errors::SlippageExceeded`],
     /// [`errors::InsufficientLiquidity`].
     ///
@@ -742,13 +751,17 @@ impl Damm {
         self.live_now()
     }
 
-    /// Runs a queued call once it is due, as the owner's. Anyone may call
-    /// it. Returns the call's first result word: a new market's id, else 0.
+    /// Runs a queued call (owner only) once it is due, and at the latest
+    /// [`timelock::WINDOW`] later. Returns the call's first result word: a
+    /// new market's id, else 0. A registration or a resume opens the market
+    /// at the pool's price of this transaction, so run it where nobody can
+    /// put a swap just before it (Arbitrum's sequencer orders transactions
+    /// as they arrive).
     ///
     /// # Errors
-    /// [`errors::UnknownChange`] (none, executed or cancelled),
-    /// [`errors::TimelockPending`], and any error the change itself would
-    /// raise now.
+    /// [`errors::Unauthorized`], [`errors::UnknownChange`] (none, executed
+    /// or cancelled), [`errors::TimelockPending`], [`errors::ChangeExpired`],
+    /// and any error the change itself would raise now.
     ///
     /// # Events
     /// `ChangeExecuted`, then the change's own.
@@ -771,7 +784,8 @@ impl Damm {
     }
 
     /// A queued call: `(due, state, call)`, its state by
-    /// [`timelock::state`] and `call` the calldata it will run.
+    /// [`timelock::state`] and `call` the calldata it will run. One still
+    /// queued at `due + timelock::WINDOW` has expired and can never run.
     ///
     /// # Errors
     /// [`errors::UnknownChange`].

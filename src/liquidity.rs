@@ -320,7 +320,7 @@ impl Damm {
     }
 
     /// See [`Damm::lock_market_shares`]: the L2 exit that needs no
-    /// checkpoint, paid to the operator of this moment.
+    /// checkpoint, paid to the operator who locks it.
     pub(crate) fn do_lock_market_shares(
         &mut self,
         id: u64,
@@ -329,9 +329,7 @@ impl Damm {
         min1: U256,
     ) -> Result<u64, Error> {
         let head = self.head(id)?;
-        if head.status == crate::markets::status::ACTIVE {
-            self.only(head.operator)?;
-        }
+        self.only(head.operator)?;
         if shares.is_zero() {
             return Err(ZeroAmount {}.into());
         }

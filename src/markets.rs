@@ -13,7 +13,7 @@ use alloy_primitives::{Address, FixedBytes, U256};
 use damm_math::arith::{add, sub, WAD};
 use damm_math::bamm::Bamm;
 use damm_math::checkpoint::{settle, Rules, Submission};
-use damm_math::{update, Curve, VirtualState};
+use damm_math::{update, Curve, MathError, VirtualState};
 
 use crate::abi::Word as _;
 use crate::errors::{
@@ -257,6 +257,16 @@ impl Damm {
     ) -> Result<(), Error> {
         crate::guard::not_zero(operator)?;
         curve_of(curve_kind, param_a, param_b)?;
+        // They are stored as u128 (and are zero for the kinds without any).
+        for value in [param_a, param_b] {
+            if value > U256::from(u128::MAX) {
+                return Err(ParameterOutOfRange {
+                    id: crate::governance::param::CURVE,
+                    value,
+                }
+                .into());
+            }
+        }
         for (id, value) in [
             (crate::governance::param::WEIGHT, weight),
             (crate::governance::param::FEE_SCALE, fee_scale),
@@ -383,6 +393,13 @@ impl Damm {
             let (free0, free1) = self.free();
             let state = update::open(&curve, free0, free1, wide(head.weight))?;
             self.commit_state(id, &state)?;
+            // That fresh state already sees every lock so far, as a
+            // settlement's would: it counts as settled now (SPEC §10).
+            let progress = Progress {
+                settled_at: self.now(),
+                ..self.progress(id)
+            };
+            self.set_market_word(id, market::PROGRESS, progress.into());
         }
         self.set_head(id, Head { status, ..head });
         crate::abi::emit!(self, MarketStatusChanged, &[id.word()], &[status.word()],);
@@ -484,7 +501,10 @@ impl Damm {
             if out > limit {
                 return Err(DailyCapExceeded { amount: out, limit }.into());
             }
-            *paid = add(*paid, out)?.min(mask);
+            *paid = add(*paid, out)?;
+            if *paid > mask {
+                return Err(MathError::Overflow.into());
+            }
         }
         let stored: U256 = (U256::from(today) << 224) | (paid0 << 112) | paid1;
         self.set_market_word(id, market::CURVE, stored.into());

@@ -16,8 +16,15 @@
 //!
 //! What is queued is the call itself: its selector and argument words. An
 //! owner's call is checked before it is queued, and checked again when it
-//! runs. Anyone may execute a call once it is due, and the owner may cancel
-//! it before then. Queue, execute and cancel each emit an event.
+//! runs. Only the owner executes it, from when it is due until [`WINDOW`]
+//! later, and may cancel it before. Queue, execute and cancel each emit an
+//! event with the id, the due time and the calldata.
+//!
+//! Only the owner executes, because a registration or a resume opens the
+//! market at the pool's price of that moment: anyone who could choose the
+//! moment could swap the price away, execute and swap back in one
+//! transaction. And a change that was not run stays out of the way: after
+//! its window it can only be queued again, with a fresh delay.
 
 use alloc::vec::Vec;
 
@@ -25,7 +32,7 @@ use alloy_primitives::U256;
 use stylus_sdk::prelude::*;
 
 use crate::abi::{encode, Word as _};
-use crate::errors::{Error, NotLive, TimelockPending, UnknownChange};
+use crate::errors::{ChangeExpired, Error, NotLive, TimelockPending, UnknownChange};
 use crate::events::{ChangeCancelled, ChangeExecuted, ChangeQueued, WentLive};
 use crate::store::{self, Counts, TokenSlot, Word, LIVE};
 use crate::Damm;
@@ -53,6 +60,10 @@ pub(crate) const REGISTER_MARKET: u32 = selector!(
 pub(crate) const SET_OPERATOR: u32 = selector!("setOperator", u64, alloy_primitives::Address);
 /// `setMarketActive(uint64,bool)`.
 pub(crate) const SET_MARKET_ACTIVE: u32 = selector!("setMarketActive", u64, bool);
+
+/// How long a due change may still be executed (Compound's timelock uses
+/// the same 14 days).
+pub const WINDOW: u64 = 14 * 86_400;
 
 /// Words per queued call, at `keccak(CHANGES) + 8·id`: the head, then up to
 /// seven argument words.
@@ -102,7 +113,7 @@ impl From<Head> for Word {
 }
 
 /// The flag that says a queued call is running, so the governed function
-/// applies instead of queueing again, on its owner's authority.
+/// applies instead of queueing again.
 const EXECUTING: u64 = 1;
 
 impl Damm {
@@ -202,17 +213,27 @@ impl Damm {
         self.flag(EXECUTING)
     }
 
-    /// See [`Damm::execute_change`]: runs the queued call as its owner's,
-    /// through the contract's own router.
+    /// See [`Damm::execute_change`]: runs the queued call through the
+    /// contract's own router.
     pub(crate) fn do_execute(&mut self, id: u64) -> Result<U256, Error> {
+        self.only_owner()?;
         let head = self.head_of(id)?;
         if head.state != state::QUEUED {
             return Err(UnknownChange { id }.into());
         }
-        if self.now() < head.due {
+        let now = self.now();
+        if now < head.due {
             return Err(TimelockPending {
                 id,
                 due: U256::from(head.due),
+            }
+            .into());
+        }
+        let expired_at = head.due.saturating_add(WINDOW);
+        if now >= expired_at {
+            return Err(ChangeExpired {
+                id,
+                expiredAt: U256::from(expired_at),
             }
             .into());
         }

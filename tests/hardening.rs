@@ -206,6 +206,49 @@ fn a_resumed_market_reopens_at_the_new_price_on_its_curve(
     assert!((spot / price - 1.0).abs() < 1e-9, "{spot} vs {price}");
 }
 
+/// The review's finding on the fix: a resumed market's fresh state already
+/// sees the locks made while it was paused, so it does not hold them up.
+#[motsu::test]
+fn a_resumed_market_counts_as_settled_for_locks_made_while_paused(
+    pool: Contract<Damm>,
+    t0: Contract<TestToken>,
+    t1: Contract<TestToken>,
+) {
+    balanced(&pool, &t0, &t1);
+    let id = register(
+        &pool,
+        OPERATOR,
+        kind::CONSTANT_PRODUCT,
+        U256::ZERO,
+        U256::ZERO,
+        WAD,
+        WAD,
+    );
+    let (acp, grace) = {
+        let p = pool.sender(OWNER).parameters();
+        (p.3, p.4)
+    };
+    let start = now();
+    pool.sender(OWNER)
+        .set_market_active(id, true)
+        .motsu_unwrap();
+    let resume = pool.sender(OWNER).change_count() - 1;
+    pool.sender(OWNER)
+        .set_market_active(id, false)
+        .motsu_unwrap();
+    // Carol locks while it is paused; the resume runs before her ACP ends.
+    test_clock::set(start + grace + 1);
+    let claim = pool
+        .sender(CAROL)
+        .lock_withdrawal(e18(1), U256::ZERO, U256::ZERO, CAROL, LATER)
+        .motsu_unwrap();
+    execute_when_due(&pool, resume);
+    assert_eq!(now(), start + acp + grace);
+    // At the end of her ACP, well before the fallback, she is paid.
+    test_clock::set(start + grace + 1 + acp);
+    pool.sender(CAROL).complete_withdrawal(claim).motsu_unwrap();
+}
+
 // ---- Finding 2: a StableSwap market can always be judged again ----
 
 #[motsu::test]
@@ -417,7 +460,7 @@ fn the_owner_cannot_drain_the_pool_in_one_block(
     let before = books(&pool, [&t0, &t1], MALLORY);
     for id in 0..4 {
         assert_eq!(
-            pool.sender(MALLORY).execute_change(id).motsu_res(),
+            pool.sender(OWNER).execute_change(id).motsu_res(),
             Err(TimelockPending {
                 id,
                 due: U256::from(due)
@@ -427,7 +470,9 @@ fn the_owner_cannot_drain_the_pool_in_one_block(
     }
     assert_eq!(books(&pool, [&t0, &t1], MALLORY), before);
 
-    // When due, Carol is paid, and anyone may run the changes.
+    // When due, Carol is paid, and the owner runs the changes: nobody else
+    // may, since whoever picks the moment a market opens could skew its
+    // price just before.
     test_clock::set(due);
     let paid = balances([&t0, &t1], CAROL);
     pool.sender(CAROL).complete_withdrawal(claim).motsu_unwrap();
@@ -435,8 +480,12 @@ fn the_owner_cannot_drain_the_pool_in_one_block(
         balances([&t0, &t1], CAROL),
         (paid.0 + owed.2, paid.1 + owed.3)
     );
+    assert_eq!(
+        pool.sender(MALLORY).execute_change(3).motsu_res(),
+        Err(Unauthorized { caller: MALLORY }.into())
+    );
     for id in 0..4 {
-        pool.sender(MALLORY).execute_change(id).motsu_unwrap();
+        pool.sender(OWNER).execute_change(id).motsu_unwrap();
         pool.assert_emitted(&ChangeExecuted {
             id,
             due: U256::from(due),
@@ -451,9 +500,38 @@ fn the_owner_cannot_drain_the_pool_in_one_block(
     assert_eq!(pool.sender(OWNER).market_count(), 1);
     // A change runs once.
     assert_eq!(
-        pool.sender(MALLORY).execute_change(0).motsu_res(),
+        pool.sender(OWNER).execute_change(0).motsu_res(),
         Err(UnknownChange { id: 0 }.into())
     );
+}
+
+#[motsu::test]
+fn a_change_not_run_within_its_window_expires(
+    pool: Contract<Damm>,
+    t0: Contract<TestToken>,
+    t1: Contract<TestToken>,
+) {
+    balanced(&pool, &t0, &t1);
+    pool.sender(OWNER)
+        .set_parameter(param::HF_MIN, WAD / U256::from(2))
+        .motsu_unwrap();
+    let (due, _, _) = pool.sender(OWNER).change(0).motsu_unwrap();
+    let expired_at = due + damm::timelock::WINDOW;
+    test_clock::set(expired_at);
+    let before = pool.sender(OWNER).parameters();
+    assert_eq!(
+        pool.sender(OWNER).execute_change(0).motsu_res(),
+        Err(ChangeExpired {
+            id: 0,
+            expiredAt: U256::from(expired_at)
+        }
+        .into())
+    );
+    assert_eq!(pool.sender(OWNER).parameters(), before);
+    // One second earlier it would still have run.
+    test_clock::set(expired_at - 1);
+    pool.sender(OWNER).execute_change(0).motsu_unwrap();
+    assert_eq!(pool.sender(OWNER).parameters().0, WAD / U256::from(2));
 }
 
 #[motsu::test]
@@ -491,7 +569,7 @@ fn the_owner_may_cancel_a_queued_change_and_pauses_stay_immediate(
     );
     test_clock::set(now() + 30 * 86_400);
     assert_eq!(
-        pool.sender(MALLORY).execute_change(change).motsu_res(),
+        pool.sender(OWNER).execute_change(change).motsu_res(),
         Err(UnknownChange { id: change }.into())
     );
     assert_eq!(
@@ -537,7 +615,20 @@ fn a_queued_change_is_checked_again_when_it_runs(
     t1: Contract<TestToken>,
 ) {
     balanced(&pool, &t0, &t1);
-    // Out of range: refused when queued, so nothing is queued.
+    // Out of range: refused when queued, so nothing is queued. Curve
+    // parameters are stored in 128 bits, so a larger one is out of range
+    // even for a curve that ignores it.
+    let wide = U256::from(u128::MAX) + U256::from(1);
+    assert_eq!(
+        pool.sender(OWNER)
+            .register_market(OPERATOR, kind::CONSTANT_PRODUCT, wide, U256::ZERO, WAD, WAD)
+            .motsu_res(),
+        Err(ParameterOutOfRange {
+            id: damm::governance::param::CURVE,
+            value: wide
+        }
+        .into())
+    );
     assert_eq!(
         pool.sender(OWNER)
             .set_parameter(param::HF_MIN, U256::ZERO)
@@ -578,11 +669,11 @@ fn a_queued_change_is_checked_again_when_it_runs(
     let (cap, extra) = (queued[30], queued[31]);
     execute_when_due(&pool, cap);
     for change in 1..cap {
-        pool.sender(MALLORY).execute_change(change).motsu_unwrap();
+        pool.sender(OWNER).execute_change(change).motsu_unwrap();
     }
     assert_eq!(pool.sender(OWNER).market_count(), 32);
     assert_eq!(
-        pool.sender(MALLORY).execute_change(extra).motsu_res(),
+        pool.sender(OWNER).execute_change(extra).motsu_res(),
         Err(TooManyMarkets {}.into())
     );
     assert_eq!(
@@ -591,7 +682,7 @@ fn a_queued_change_is_checked_again_when_it_runs(
     );
     // Retiring one frees a place (finding 8), and the change then runs.
     pool.sender(OWNER).retire_market(id).motsu_unwrap();
-    pool.sender(MALLORY).execute_change(extra).motsu_unwrap();
+    pool.sender(OWNER).execute_change(extra).motsu_unwrap();
     assert_eq!(pool.sender(OWNER).market_count(), 33);
 }
 
@@ -750,7 +841,7 @@ fn a_market_is_paid_at_most_its_weight_of_the_free_balance(
 // ---- Finding 6: L2 shares leave without a checkpoint; payees are fixed ----
 
 #[motsu::test]
-fn l2_shares_of_a_paused_market_leave_through_a_lock(
+fn l2_shares_of_a_paused_market_leave_through_their_operators_lock(
     pool: Contract<Damm>,
     t0: Contract<TestToken>,
     t1: Contract<TestToken>,
@@ -776,18 +867,22 @@ fn l2_shares_of_a_paused_market_leave_through_a_lock(
     )
     .unwrap();
     let shares = pool.sender(OWNER).market(id).motsu_unwrap().11;
-    // While active, only its operator may lock them.
-    let before = books(&pool, [&t0, &t1], MALLORY);
-    assert_eq!(
-        pool.sender(MALLORY)
-            .lock_market_shares(id, shares, U256::ZERO, U256::ZERO)
-            .motsu_res(),
-        Err(Unauthorized { caller: MALLORY }.into())
-    );
-    // Paused, the market cannot settle, so anyone may start its exit.
-    pool.sender(OWNER)
-        .set_market_active(id, false)
-        .motsu_unwrap();
+    // Paused, the market cannot settle; its operator, who pays the L2 LPs,
+    // locks their exit instead. Nobody else may, paused or not.
+    let before = books(&pool, [&t0, &t1], OPERATOR);
+    for paused in [false, true] {
+        if paused {
+            pool.sender(OWNER)
+                .set_market_active(id, false)
+                .motsu_unwrap();
+        }
+        assert_eq!(
+            pool.sender(MALLORY)
+                .lock_market_shares(id, shares, U256::ZERO, U256::ZERO)
+                .motsu_res(),
+            Err(Unauthorized { caller: MALLORY }.into())
+        );
+    }
     for (shares, min0, error) in [
         (U256::ZERO, U256::ZERO, ZeroAmount {}.into()),
         (
@@ -810,14 +905,14 @@ fn l2_shares_of_a_paused_market_leave_through_a_lock(
         ),
     ] {
         let result: Result<u64, Error> = pool
-            .sender(MALLORY)
+            .sender(OPERATOR)
             .lock_market_shares(id, shares, min0, U256::ZERO)
             .motsu_res();
         assert_eq!(result, Err(error));
     }
-    assert_eq!(books(&pool, [&t0, &t1], MALLORY), before);
+    assert_eq!(books(&pool, [&t0, &t1], OPERATOR), before);
     let claim = pool
-        .sender(MALLORY)
+        .sender(OPERATOR)
         .lock_market_shares(id, shares, U256::ZERO, U256::ZERO)
         .motsu_unwrap();
     pool.assert_emitted(&MarketShares {

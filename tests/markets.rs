@@ -616,19 +616,32 @@ fn withdrawals_wait_for_markets_or_the_fallback(
         pool.sender(CAROL).complete_withdrawal(carol).motsu_unwrap(),
         (owed0, owed1)
     );
-    // With the silent market active again, Dave waits for the fallback...
+    // The silent market comes back: its fresh state already sees Dave's
+    // lock, so it counts as settled for it, and Dave is served.
     execute_when_due(&pool, resume);
-    assert_eq!(common::now(), 1_900_000_000 + acp + grace - 3600);
+    let resumed_at = 1_900_000_000 + acp + grace - 3600;
+    assert_eq!(common::now(), resumed_at);
+    pool.sender(DAVE).complete_withdrawal(dave).motsu_unwrap();
+    // Dave's next lock waits for both markets; the silent one never settles.
+    let dave = pool
+        .sender(DAVE)
+        .lock_withdrawal(e18(1), U256::ZERO, U256::ZERO, DAVE, LATER)
+        .motsu_unwrap();
+    test_clock::set(resumed_at + 1);
+    let start = state(&pool, busy);
+    settle(&pool, busy, start, start).unwrap();
+    test_clock::set(resumed_at + acp);
+    let fallback_at = resumed_at + acp + grace;
     assert_eq!(
         pool.sender(DAVE).complete_withdrawal(dave).motsu_res(),
         Err(WithdrawalNotReady {
             market: silent,
-            readyAt: fallback_at
+            readyAt: U256::from(fallback_at)
         }
         .into())
     );
-    // ...and gets paid at ACP + grace although the operator never settled.
-    test_clock::set(1_900_000_000 + acp + grace);
+    // ...and he is paid at ACP + grace although the operator never settled.
+    test_clock::set(fallback_at);
     let before = balances([&t0, &t1], DAVE);
     let (paid0, paid1) = pool.sender(DAVE).complete_withdrawal(dave).motsu_unwrap();
     assert_eq!(
@@ -641,7 +654,7 @@ fn withdrawals_wait_for_markets_or_the_fallback(
         .lock_withdrawal(e18(1), U256::ZERO, U256::ZERO, CAROL, LATER)
         .motsu_unwrap();
     pool.sender(OWNER).set_paused(true).motsu_unwrap();
-    test_clock::set(1_900_000_000 + 2 * (acp + grace));
+    test_clock::set(fallback_at + acp + grace);
     pool.sender(CAROL).complete_withdrawal(late).motsu_unwrap();
 }
 

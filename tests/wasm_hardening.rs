@@ -231,8 +231,8 @@ impl Chain {
     }
 
     /// A governed call from the owner, once live: queued (its
-    /// `ChangeQueued` log read back), then run when due, by Mallory, as
-    /// anyone may. Returns the executed change's result word.
+    /// `ChangeQueued` log read back), then run by the owner when due.
+    /// Returns the executed change's result word.
     fn govern<C: SolCall>(&mut self, call: C) -> U256 {
         let outcome = self.world.call(self.owner, self.pool, &call.abi_encode());
         assert!(outcome.is_success(), "{}", C::SIGNATURE);
@@ -251,8 +251,8 @@ impl Chain {
         );
         let due = queued.due.to::<u64>();
         self.world.set_timestamp(due);
-        let mallory = self.mallory;
-        self.send(mallory, IDamm::executeChangeCall { id: queued.id })
+        let owner = self.owner;
+        self.send(owner, IDamm::executeChangeCall { id: queued.id })
             .unwrap()
             ._0
     }
@@ -378,23 +378,30 @@ fn the_timelock_holds_changes_for_acp_plus_grace() {
     assert_eq!((change._0, change._1), (due, 1));
     c.world.set_timestamp(due - 1);
     c.refused(
-        mallory,
+        owner,
         IDamm::executeChangeCall { id: 0 },
         IDamm::TimelockPending {
             id: 0,
             due: U256::from(due),
         },
     );
-    c.refused(
-        mallory,
-        IDamm::cancelChangeCall { id: 0 },
-        IDamm::Unauthorized { caller: mallory },
-    );
     c.world.set_timestamp(due);
-    c.send(mallory, IDamm::executeChangeCall { id: 0 }).unwrap();
+    for call in [
+        IDamm::executeChangeCall { id: 0 }.abi_encode(),
+        IDamm::cancelChangeCall { id: 0 }.abi_encode(),
+    ] {
+        let before = c.snapshot();
+        let outcome = c.world.call(mallory, c.pool, &call);
+        assert_eq!(
+            outcome.output,
+            IDamm::Unauthorized { caller: mallory }.abi_encode()
+        );
+        assert!(c.snapshot() == before);
+    }
+    c.send(owner, IDamm::executeChangeCall { id: 0 }).unwrap();
     assert_eq!(c.read(IDamm::parametersCall {})._0, half);
     c.refused(
-        mallory,
+        owner,
         IDamm::executeChangeCall { id: 0 },
         IDamm::UnknownChange { id: 0 },
     );
@@ -411,11 +418,35 @@ fn the_timelock_holds_changes_for_acp_plus_grace() {
     c.send(owner, IDamm::cancelChangeCall { id: 1 }).unwrap();
     c.world.set_timestamp(due + p._3 + p._4);
     c.refused(
-        mallory,
+        owner,
         IDamm::executeChangeCall { id: 1 },
         IDamm::UnknownChange { id: 1 },
     );
     assert_eq!(c.read(IDamm::parametersCall {})._0, half);
+
+    // One not run within 14 days of its due time expires.
+    c.send(
+        owner,
+        IDamm::setParameterCall {
+            id: HF_MIN,
+            value: p._0,
+        },
+    )
+    .unwrap();
+    let (queued_due, _, _) = {
+        let change = c.read(IDamm::changeCall { id: 2 });
+        (change._0, change._1, change._2)
+    };
+    let expired_at = queued_due + 14 * 86_400;
+    c.world.set_timestamp(expired_at);
+    c.refused(
+        owner,
+        IDamm::executeChangeCall { id: 2 },
+        IDamm::ChangeExpired {
+            id: 2,
+            expiredAt: U256::from(expired_at),
+        },
+    );
 }
 
 /// Findings 4 and 5: an External checkpoint pays at most 1 % of a free
@@ -490,8 +521,8 @@ fn payouts_are_capped_per_checkpoint_per_day_and_by_weight() {
     );
 }
 
-/// Finding 6: a paused market's L2 shares leave through a lock that anyone
-/// may start, paid to the operator it was locked for.
+/// Finding 6: a paused market's L2 shares leave through their operator's
+/// lock (nobody else's), paid to the operator it was locked for.
 #[test]
 fn a_paused_markets_l2_shares_leave_to_the_operator_of_the_lock() {
     let mut c = Chain::live(e18(1000), e18(1000));
@@ -516,7 +547,12 @@ fn a_paused_markets_l2_shares_leave_to_the_operator_of_the_lock() {
     );
     c.send(owner, IDamm::setMarketActiveCall { id, active: false })
         .unwrap();
-    let claim = c.send(mallory, lock).unwrap()._0;
+    c.refused(
+        mallory,
+        lock.clone(),
+        IDamm::Unauthorized { caller: mallory },
+    );
+    let claim = c.send(operator, lock).unwrap()._0;
     c.govern(IDamm::setOperatorCall { id, operator: dave });
     let w = c.read(IDamm::withdrawalCall { id: claim });
     assert_eq!((w._0, w._2, w._3), (operator, e18(100), e18(100)));

@@ -78,7 +78,7 @@ pub fn now() -> u64 {
 pub fn execute_when_due(pool: &Contract<Damm>, id: u64) -> U256 {
     let (due, _, _) = pool.sender(OWNER).change(id).motsu_unwrap();
     test_clock::set(now().max(due));
-    pool.sender(MALLORY).execute_change(id).motsu_unwrap()
+    pool.sender(OWNER).execute_change(id).motsu_unwrap()
 }
 
 /// After an owner's governed call: once live the call was queued, so wait

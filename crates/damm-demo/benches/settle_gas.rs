@@ -46,7 +46,7 @@ fn settle_gas(damm: &[u8], token: &[u8], trades: u64) -> (u64, u64) {
             .call(from, to, &abi::call(signature, words))
             .expect_success(signature)
     };
-    for who in [carol, operator] {
+    for who in [owner, operator] {
         for t in [t0, t1] {
             call(who, t, "mint(address,uint256)", &[who.word(), e18(10_000)]);
             call(
@@ -57,8 +57,10 @@ fn settle_gas(damm: &[u8], token: &[u8], trades: u64) -> (u64, u64) {
             );
         }
     }
+    // Set up as a deployment is: the owner seeds (for Carol) and registers
+    // during setup, where both apply at once, then ends setup.
     call(
-        carol,
+        owner,
         pool,
         "deposit(uint256,uint256,uint256,address,uint256)",
         &[e18(1000), e18(1000), U256::ZERO, carol.word(), U256::MAX],
@@ -77,6 +79,7 @@ fn settle_gas(damm: &[u8], token: &[u8], trades: u64) -> (u64, u64) {
             WAD,
         ],
     );
+    call(owner, pool, "goLive()", &[]);
 
     // The operator's side: N small trades in alternating directions, 5 bps.
     let start = VirtualState::new(e18(1000), e18(1000));

@@ -291,12 +291,13 @@ fn price_above(x: U256, y: U256, num: U256, den: U256, amp: U256) -> Result<bool
     Ok(crate::arith::mul_cmp(f_x, den, f_y, num) == Ordering::Greater)
 }
 
-/// A state whose spot price is `num/den` (token1 per token0), the largest
-/// with `x = 2^48` and a price at most that, to find the ratio a market's
-/// first state must have (SPEC §8). The ratio is fixed to `2^-48` of `x`,
-/// so the price is within a relative `2^-47` below the target, and below
-/// it, never above. [`MathError::InvalidParameter`] if no ratio up to
-/// `2^40` either way reaches the price on this curve.
+/// A state whose spot price is `num/den` (token1 per token0), to find the
+/// ratio a market's first state must have (SPEC §8). The scarcer coin is
+/// fixed at `2^48` and the other found to the unit, so the price is within
+/// a relative `2^-47` of the target: at most it for a price of 1 or more,
+/// at least it below 1 (the curve is symmetric, so that case is the
+/// mirror of its inverse). [`MathError::InvalidParameter`] if no ratio up
+/// to `2^40` either way reaches the price on this curve.
 ///
 /// ```
 /// # use damm_math::{stable, U256};
@@ -311,6 +312,11 @@ fn price_above(x: U256, y: U256, num: U256, den: U256, amp: U256) -> Result<bool
 pub fn point_at_price(num: U256, den: U256, amp: U256) -> Result<(U256, U256)> {
     if num.is_zero() || den.is_zero() {
         return Err(MathError::InvalidParameter);
+    }
+    if num < den {
+        // Token1 is the scarcer coin: the mirror state of the inverse price.
+        let (y, x) = point_at_price(den, num, amp)?;
+        return Ok((x, y));
     }
     let x = U256::from(1u64 << 48);
     let (lo, hi) = (U256::from(1u64 << 8), U256::from(1u64) << 88);

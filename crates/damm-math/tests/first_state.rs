@@ -129,3 +129,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_stableswap_state_prices_far_from_one_to_its_fixed_coin() {
+    // The scarcer coin is fixed at 2^48, so prices far below 1 are as
+    // precise as prices far above it (the review's finding: with token0
+    // always fixed, a state at a price of 1e-9 had a coin of 140,631 units
+    // and quoted 3 % off).
+    let curve = Curve::StableSwap { amp: U256::from(2) };
+    for (num, den) in [(1u64, 1_000_000_000u64), (1_000_000_000, 1), (3, 7), (7, 3)] {
+        let (num, den) = (U256::from(num), U256::from(den));
+        let (x, y) = damm_math::stable::point_at_price(num, den, U256::from(2)).unwrap();
+        // Both quotes of a ten-thousandth's trade within 1e-3 of the price:
+        // they bracket it, and neither coin is so coarse that rounding
+        // moves them.
+        let state = VirtualState::new(x, y);
+        let price = num * WAD / den;
+        let (buy, sell) = marginal_prices(&curve, &state).unwrap();
+        let slack = price / U256::from(1_000);
+        assert!(sell <= price && price <= buy, "{num}/{den}: {sell} {buy}");
+        assert!(
+            buy - sell <= slack,
+            "{num}/{den} at ({x}, {y}): {sell} {buy}"
+        );
+    }
+}
