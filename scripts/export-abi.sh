@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Exports the contract's ABI: abi/IDamm.sol (the SDK's interface with the
-# events of src/events.sol added) and abi/IDamm.json (compiled by solcjs).
+# events of src/events.sol added) and abi/IDamm.json (compiled by solcjs),
+# and abi/ITestToken.json from the hand-written abi/ITestToken.sol.
 # With --check, writes to a temporary folder and fails if the committed
 # files differ (CI runs this).
 set -euo pipefail
@@ -20,18 +21,23 @@ open(sys.argv[1], "w").write(body)
 PY
 (cd scripts/solc && [ -d node_modules ] || npm ci --no-audit --no-fund --silent)
 tmp=$(mktemp -d)
-scripts/solc/node_modules/.bin/solcjs --abi -o "$tmp" "$out/IDamm.sol" >/dev/null
-python3 - "$tmp" "$out/IDamm.json" <<'PY'
+# The test token's interface is written by hand (abi/ITestToken.sol).
+[ "$out" = abi ] || cp abi/ITestToken.sol "$out/"
+scripts/solc/node_modules/.bin/solcjs --abi -o "$tmp" "$out/IDamm.sol" "$out/ITestToken.sol" >/dev/null
+python3 - "$tmp" "$out" <<'PY'
 import glob, json, sys
-[path] = [p for p in glob.glob(sys.argv[1] + "/*.abi") if p.endswith("IDamm.abi")]
-abi = json.load(open(path))
-json.dump(abi, open(sys.argv[2], "w"), indent=2, sort_keys=True)
-open(sys.argv[2], "a").write("\n")
+for name in ("IDamm", "ITestToken"):
+    [path] = [p for p in glob.glob(sys.argv[1] + "/*.abi") if p.endswith(name + ".abi")]
+    abi = json.load(open(path))
+    target = f"{sys.argv[2]}/{name}.json"
+    json.dump(abi, open(target, "w"), indent=2, sort_keys=True)
+    open(target, "a").write("\n")
 PY
 if [ "$out" != abi ]; then
-  if ! diff -u abi/IDamm.sol "$out/IDamm.sol" || ! diff -q abi/IDamm.json "$out/IDamm.json"; then
+  if ! diff -u abi/IDamm.sol "$out/IDamm.sol" || ! diff -q abi/IDamm.json "$out/IDamm.json" \
+     || ! diff -q abi/ITestToken.json "$out/ITestToken.json"; then
     echo "abi/ is stale: run scripts/export-abi.sh and commit the result" >&2
     exit 1
   fi
-  echo "abi/IDamm.sol and abi/IDamm.json are current"
+  echo "abi/IDamm.sol, abi/IDamm.json and abi/ITestToken.json are current"
 fi

@@ -4,7 +4,9 @@
 # proptests), checks the math crate builds for wasm32 with no floats,
 # builds, validates and size-checks the contract WASM, checks that the
 # exported ABI files in abi/ are current, and runs the deployment's dry run
-# (deploy/devnode.toml rehearsed on the WASM).
+# (deploy/devnode.toml rehearsed on the WASM), then runs the TypeScript SDK's
+# tests and an ethers v6 client against damm-node (the workspace tests run
+# `configure` against it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -19,3 +21,7 @@ fi
 scripts/build-contract.sh
 scripts/export-abi.sh --check
 deploy/deploy.sh --dry-run
+# The TypeScript SDK, and an ethers v6 client, against damm-node.
+cargo build --locked --release -p damm-node
+(cd sdk && npm ci --no-audit --no-fund && npm run gen-abi -- --check \
+  && npm test)

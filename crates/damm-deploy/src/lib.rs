@@ -2,7 +2,7 @@
 //!
 //! `deploy/deploy.sh` drives it: `cargo stylus deploy` creates, activates
 //! and constructs the contract in one transaction, then `damm-deploy
-//! configure` ([`rpc`]) checks that the deployed code is the tested WASM
+//! configure` ([`configure`], over [`rpc`]) checks that the deployed code is the tested WASM
 //! and brings the contract to the state a deployment file ([`config`])
 //! describes, sending only what differs ([`plan`]). `damm-deploy plan` does
 //! everything offline: it checks the WASM, lays out its on-chain code, and
@@ -11,6 +11,7 @@
 
 pub mod chain;
 pub mod config;
+pub mod configure;
 pub mod plan;
 pub mod rehearsal;
 pub mod rpc;

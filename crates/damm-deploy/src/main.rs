@@ -9,11 +9,10 @@ use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolCall;
 use clap::{Parser, Subcommand};
 
-use damm_deploy::chain::ChainState;
 use damm_deploy::config::Config;
-use damm_deploy::plan::{plan, Target};
+use damm_deploy::configure::configure;
+use damm_deploy::plan::Target;
 use damm_deploy::rehearsal::{constructor_args, rehearse};
-use damm_deploy::rpc::{verify_code, Rpc};
 use damm_deploy::{fail, Error};
 use stylus_check::code::{initcode, root, Layout};
 use stylus_runtime::create_address;
@@ -159,7 +158,13 @@ fn main() -> ExitCode {
             wasm,
             test_tokens,
             key,
-        } => configure(&config, &endpoint, contract, &wasm, test_tokens, &key),
+        } => key.key().and_then(|key| match key {
+            Some(key) => Config::load(&config).and_then(|config| {
+                let wasm = read(&wasm)?;
+                configure(&config, &endpoint, &key, contract, &wasm, test_tokens).map(|_| ())
+            }),
+            None => fail(format!("no key: set ${KEY_VAR} or --private-key-path")),
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -288,77 +293,5 @@ fn dry_run(
         state.total_supply
     );
     println!("\nCalldata written to {}/", out.display());
-    Ok(())
-}
-
-fn configure(
-    config_path: &Path,
-    endpoint: &str,
-    damm: Address,
-    wasm_path: &Path,
-    test_tokens: bool,
-    key: &KeyArgs,
-) -> Result<(), Error> {
-    let config = Config::load(config_path)?;
-    if config.seed.as_ref().is_some_and(|s| s.mint) && !test_tokens {
-        return fail(
-            "[seed] mint = true is for the repo's test tokens only (deploy.sh --test-tokens)",
-        );
-    }
-    let Some(key) = key.key()? else {
-        return fail(format!("no key: set ${KEY_VAR} or --private-key-path"));
-    };
-    let mut rpc = Rpc::connect(endpoint, &key)?;
-    println!(
-        "chain {} at {endpoint}, signer {}",
-        rpc.chain_id()?,
-        rpc.signer()
-    );
-    verify_code(&rpc, damm, &read(wasm_path)?)?;
-    println!(
-        "the program at {damm} is the tested WASM ({})",
-        wasm_path.display()
-    );
-    let signer = rpc.signer();
-    let holder = config
-        .seed
-        .as_ref()
-        .and_then(|s| s.recipient)
-        .unwrap_or(signer);
-    let state = ChainState::read(&mut rpc, damm, holder)?;
-    let steps = plan(&config, &state, damm, signer, rpc.timestamp()?)?;
-    if steps.is_empty() {
-        println!("nothing to do: the contract already matches the file");
-        return Ok(());
-    }
-    for (i, step) in steps.iter().enumerate() {
-        let to = step.target.address(damm, (config.token0, config.token1));
-        let sent = rpc
-            .send(to, step.calldata.clone())
-            .map_err(|e| Error(format!("{}: {e}", step.summary)))?;
-        println!(
-            "{:>2}/{} {} (tx {}, {} gas)",
-            i + 1,
-            steps.len(),
-            step.summary,
-            sent.hash,
-            sent.gas_used
-        );
-    }
-    let state = ChainState::read(&mut rpc, damm, holder)?;
-    let left = plan(&config, &state, damm, signer, rpc.timestamp()?)?;
-    if let Some(step) = left.first() {
-        return fail(format!("after every call, still to do: {}", step.summary));
-    }
-    println!(
-        "configured: {} market(s), owner {}{}",
-        state.markets.len(),
-        state.owner,
-        if state.pending_owner.is_zero() {
-            String::new()
-        } else {
-            format!(", {} must call acceptOwnership()", state.pending_owner)
-        }
-    );
     Ok(())
 }

@@ -58,7 +58,10 @@ impl Deployment {
 /// leaves room for the EVM's 1024. Only touched pages are ever committed.
 const TX_STACK_BYTES: usize = 128 << 20;
 
-/// Contracts, EOAs and the block, with transactions over them.
+/// Contracts, EOAs and the block, with transactions over them. A clone is
+/// an independent copy (programs are shared, state is not): a snapshot, or
+/// a scratch world to simulate a call on.
+#[derive(Clone)]
 pub struct World {
     max_depth: usize,
     chain: stylus_check::Chain,
@@ -169,6 +172,13 @@ impl World {
     #[must_use]
     pub fn code_hash(&self, address: Address) -> B256 {
         self.state.code_hash(address)
+    }
+
+    /// The code at `address` as the runtime stores it: [`STYLUS_CODE_PREFIX`]
+    /// and the uncompressed WASM, or nothing.
+    #[must_use]
+    pub fn code(&self, address: Address) -> Vec<u8> {
+        self.state.code_bytes(address).to_vec()
     }
 
     /// Whether a program is deployed at `address`.
