@@ -20,8 +20,10 @@ if grep -rnwE 'f32|f64' crates/damm-math; then
 fi
 scripts/build-contract.sh
 scripts/export-abi.sh --check
+scripts/check-docs.py
 deploy/deploy.sh --dry-run
 # The TypeScript SDK, and an ethers v6 client, against damm-node.
 cargo build --locked --release -p damm-node
+scripts/deploy-on-node.sh
 (cd sdk && npm ci --no-audit --no-fund && npm run gen-abi -- --check \
   && npm test)

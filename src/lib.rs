@@ -1,7 +1,7 @@
 //! # damm: the L1 contract of the distributed AMM
 //!
 //! One Stylus WASM contract that is the vault and the referee for every L2
-//! market sharing one pool of two ERC-20 tokens (SPEC §3–§10):
+//! market sharing one pool of two ERC-20 tokens (docs/design.md §3–§10):
 //! - **vault**: holds the tokens; its own books, not token balances, price
 //!   everything ([`pool`]);
 //! - **LP token**: an ERC-20 of the pool's shares ([`erc20`]);
@@ -195,7 +195,7 @@ impl Damm {
 
     // ---- Liquidity ----
 
-    /// Adds liquidity at the pool's free-balance ratio (SPEC §2): mints
+    /// Adds liquidity at the pool's free-balance ratio (docs/design.md §2): mints
     /// `shares` to `recipient` and pulls exactly `(amount0, amount1)` used,
     /// never more than the maxima. The first deposit sets the price and locks
     /// `MINIMUM_LIQUIDITY` shares at the zero address. Returns
@@ -226,7 +226,7 @@ impl Damm {
         Ok(result)
     }
 
-    /// Starts a withdrawal (SPEC §10): burns `shares` now and reserves the
+    /// Starts a withdrawal (docs/design.md §10): burns `shares` now and reserves the
     /// amounts they are worth at this moment, `(⌊ℓ·X̄/T⌋, ⌊ℓ·Ȳ/T⌋)`, for
     /// `recipient`. Returns the withdrawal id. Allowed while paused. Cannot be
     /// cancelled.
@@ -316,7 +316,7 @@ impl Damm {
     // ---- Direct L1 swaps ----
 
     /// Sells exactly `amount_in` for at least `min_out`, sent to `recipient`.
-    /// Constant product on the free balances with the dynamic fee (SPEC §9).
+    /// Constant product on the free balances with the dynamic fee (docs/design.md §9).
     ///
     /// # Errors
     /// [`errors::Paused`], [`errors::Expired`], [`errors::ZeroAmount`],
@@ -401,7 +401,7 @@ impl Damm {
     /// Registers a market (owner only): its operator, curve kind
     /// ([`markets::kind`]) with parameters, allocation weight `0 < w ≤ 1` and
     /// L2 fee scale `λ ≤ 1` (both WAD). Its first committed state quotes the
-    /// pool's price on its own curve, scaled into its allocation (SPEC §8).
+    /// pool's price on its own curve, scaled into its allocation (docs/design.md §8).
     /// During setup it applies at once and returns the market's id; once
     /// live it is queued ([`timelock`]) and returns the change's id.
     ///
@@ -501,7 +501,7 @@ impl Damm {
     /// the exit for a market that cannot settle, paused or not. Only the
     /// operator may call it, since only it can pay the L2 LPs; the claim is
     /// its own and stays its own if the operator rotates later. The amounts
-    /// are fixed at the pool's ratio, as for any lock (SPEC §10).
+    /// are fixed at the pool's ratio, as for any lock (docs/design.md §10).
     ///
     /// # Errors
     /// [`errors::UnknownMarket`], [`errors::Unauthorized`] (not the
@@ -537,14 +537,14 @@ impl Damm {
         self.do_retire(id)
     }
 
-    /// Settles a market's batch (SPEC §7), called by its operator with the
+    /// Settles a market's batch (docs/design.md §7), called by its operator with the
     /// next batch id, the committed start state, the end state, the L2 joins
     /// (token maxima, used at the pool ratio) and exits (shares, locked
     /// through the ACP) and the batch commitment. Pulls the net in (plus what
     /// the joins used) from the operator and pays it the net out. What it
     /// pays of each token is at most the market's weight of the free
     /// balance, and for an `External` market at most its caps per checkpoint
-    /// and per day (SPEC §8, §14).
+    /// and per day (docs/design.md §8, §14).
     ///
     /// # Errors
     /// [`errors::Paused`], [`errors::UnknownMarket`],

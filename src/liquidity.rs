@@ -1,4 +1,4 @@
-//! The LP lifecycle (SPEC §2, §10): atomic deposits at the pool's ratio, and
+//! The LP lifecycle (docs/design.md §2, §10): atomic deposits at the pool's ratio, and
 //! withdrawals through a lock plus the AMM Cooldown Period.
 //!
 //! Locking burns the shares at once and fixes the amounts owed at the
@@ -7,7 +7,7 @@
 //! claim is paid once the ACP has passed and every active market has settled
 //! since the lock, or, if an operator stays silent, after ACP + grace.
 //!
-//! The lock prices at the last settled books (SPEC §10's choice). An LP who
+//! The lock prices at the last settled books (docs/design.md §10's choice). An LP who
 //! can see L2 flow that has not settled yet can lock ahead of it; the ACP and
 //! the settle-since-lock rule bound how stale that price can be, and a large
 //! lock can make a pending batch fail its solvency or buffer check.

@@ -1,4 +1,4 @@
-//! Markets (SPEC §3) and their checkpoints (SPEC §7, §8, §10).
+//! Markets (docs/design.md §3) and their checkpoints (docs/design.md §7, §8, §10).
 //!
 //! A market is one L2's pricing state on the shared pool: an operator, a
 //! curve, a committed virtual state, a batch counter and an allocation
@@ -283,7 +283,7 @@ impl Damm {
     }
 
     /// Registers a checked market (see [`Damm::register_market`]). Its
-    /// first state quotes the pool's price on its own curve (SPEC §8).
+    /// first state quotes the pool's price on its own curve (docs/design.md §8).
     pub(crate) fn do_register(
         &mut self,
         operator: Address,
@@ -387,14 +387,14 @@ impl Damm {
         };
         if active && head.status == status::PAUSED {
             // A market that comes back opens afresh at the pool's price on
-            // its curve (SPEC §8): its old state may quote a stale price.
+            // its curve (docs/design.md §8): its old state may quote a stale price.
             let (param_a, param_b) = self.curve_params(id, head.kind);
             let curve = curve_of(head.kind, param_a, param_b)?;
             let (free0, free1) = self.free();
             let state = update::open(&curve, free0, free1, wide(head.weight))?;
             self.commit_state(id, &state)?;
             // That fresh state already sees every lock so far, as a
-            // settlement's would: it counts as settled now (SPEC §10).
+            // settlement's would: it counts as settled now (docs/design.md §10).
             let progress = Progress {
                 settled_at: self.now(),
                 ..self.progress(id)
@@ -570,7 +570,7 @@ impl Damm {
         let token1_slot = self.token1_slot();
         let weight = wide(head.weight);
         // An External market's floor is never below the general one, and
-        // what one checkpoint pays is capped below its weight too (SPEC §14).
+        // what one checkpoint pays is capped below its weight too (docs/design.md §14).
         let (hf_min, payout_cap) = if external {
             let (per_checkpoint, _) = self.payout_caps();
             (

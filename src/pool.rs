@@ -3,7 +3,7 @@
 //!
 //! The contract keeps its own books instead of reading token balances, so a
 //! direct token transfer ("donation") cannot move prices, shares or HF. It
-//! stores the **free** balances `X̄, Ȳ` (SPEC §0), which every price, share
+//! stores the **free** balances `X̄, Ȳ` (docs/design.md §0), which every price, share
 //! and health figure uses, and the reservations beside them; the balances
 //! held are their sums.
 
@@ -37,7 +37,7 @@ impl Books {
         }
     }
 
-    /// HF (SPEC §4); zero while the pool is empty.
+    /// HF (docs/design.md §4); zero while the pool is empty.
     pub fn health_factor(&self) -> Result<U256, Error> {
         if self.supply.is_zero() {
             return Ok(U256::ZERO);

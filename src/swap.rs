@@ -1,6 +1,6 @@
-//! Direct L1 swaps (SPEC §9): arbitrage that rebalances the pool after the
+//! Direct L1 swaps (docs/design.md §9): arbitrage that rebalances the pool after the
 //! L2 markets follow a price. Constant product on the **free** balances with
-//! the dynamic fee of SPEC §5, so a swap never touches reserved withdrawal
+//! the dynamic fee of docs/design.md §5, so a swap never touches reserved withdrawal
 //! amounts, and every swap feeds the volume EMAs.
 
 use alloy_primitives::{Address, U256};

@@ -1,4 +1,4 @@
-//! The owner's value-moving changes wait in an on-chain timelock (SPEC §14).
+//! The owner's value-moving changes wait in an on-chain timelock (docs/design.md §14).
 //!
 //! The contract starts in **setup**: the owner configures it, and only the
 //! owner may deposit. `goLive` ends setup for good. From then on every call
@@ -9,7 +9,7 @@
 //! they apply at once, since only the owner's own liquidity is in the pool.
 //!
 //! Pauses stay immediate, because they only stop things; so does lifting
-//! the global pause, which restores exactly the rules in force (SPEC §14
+//! the global pause, which restores exactly the rules in force (docs/design.md §14
 //! lists what may be immediate; the note on issue 10 explains this one).
 //! Ownership moves in two steps, and a new owner holds no more power than
 //! the old one.

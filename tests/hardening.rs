@@ -105,7 +105,7 @@ fn stable_spot(x: f64, y: f64, amp: f64) -> f64 {
     dx / dy
 }
 
-/// Token1 per token0 at a bAMM state: `(α/β)·(y/x)^t` (SPEC §11).
+/// Token1 per token0 at a bAMM state: `(α/β)·(y/x)^t` (docs/design.md §11).
 fn bamm_spot(x: f64, y: f64, alpha: f64, t: f64) -> f64 {
     alpha / (1.0 - alpha) * (y / x).powf(t)
 }

@@ -1,4 +1,4 @@
-//! Markets and checkpoints through motsu: the seeds' scenarios (SPEC §13),
+//! Markets and checkpoints through motsu: the seeds' scenarios (docs/design.md §13),
 //! the refusals, L2 joins and exits, and withdrawals waiting on markets.
 
 mod common;
@@ -388,7 +388,7 @@ fn an_attacker_a_replay_a_skip_and_a_stale_start_are_refused(
     );
 }
 
-/// `⌊√(1 − n(n−1)(√r + 1/√r − 2))·1e18⌋` for r = 6/5, in integers (SPEC §4).
+/// `⌊√(1 − n(n−1)(√r + 1/√r − 2))·1e18⌋` for r = 6/5, in integers (docs/design.md §4).
 fn closed_form_hf(n: u64) -> U256 {
     let s = U256::from(10u64).pow(U256::from(36));
     let sqrt_r = damm_math::arith::isqrt(s * s * U256::from(6) / U256::from(5));
@@ -397,7 +397,7 @@ fn closed_form_hf(n: u64) -> U256 {
     damm_math::arith::isqrt(hf_squared * s) / U256::from(10u64).pow(U256::from(18))
 }
 
-/// Example 3, corrected (SPEC §13), settled asynchronously on chain: three
+/// Example 3, corrected (docs/design.md §13), settled asynchronously on chain: three
 /// full-allocation markets on a 1000:1000 pool each follow a 20 % price move;
 /// the pool absorbs the three nets with no L1 k check; one L1 arbitrage
 /// restores the price. HF then sits at the closed form (plus the L1 fee).
@@ -513,7 +513,7 @@ fn a_draining_settlement_is_refused_and_an_improving_one_accepted(
 
 /// A deposit that lands mid-batch does not disturb the batch: the operator
 /// still settles from the state committed before it, and the deposit reaches
-/// the market in its next committed state (SPEC §8).
+/// the market in its next committed state (docs/design.md §8).
 #[motsu::test]
 fn a_deposit_mid_batch_reaches_the_market_at_the_next_commit(
     pool: Contract<Damm>,
@@ -550,7 +550,7 @@ fn a_deposit_mid_batch_reaches_the_market_at_the_next_commit(
     assert!(next.x > end.x, "the market now uses the deposit too");
 }
 
-/// SPEC §10: one LP leaves through the ACP once every active market has
+/// docs/design.md §10: one LP leaves through the ACP once every active market has
 /// settled since the lock; another leaves through the fallback while an
 /// operator stays silent.
 #[motsu::test]
@@ -658,7 +658,7 @@ fn withdrawals_wait_for_markets_or_the_fallback(
     pool.sender(CAROL).complete_withdrawal(late).motsu_unwrap();
 }
 
-/// SPEC §10: a checkpoint carries the market's L2 joins (minted to the
+/// docs/design.md §10: a checkpoint carries the market's L2 joins (minted to the
 /// market at the pool ratio) and exits (burned from it, paid to the operator
 /// through the ACP). A market holding shares cannot retire.
 #[motsu::test]
@@ -739,7 +739,7 @@ fn l2_joins_and_exits_go_through_the_checkpoint(
     );
 }
 
-/// SPEC §5: each market's fees show as its invariant growth, per batch in the
+/// docs/design.md §5: each market's fees show as its invariant growth, per batch in the
 /// event and summed in the market's record.
 #[motsu::test]
 fn a_markets_fees_are_accounted_as_its_invariant_growth(

@@ -1,4 +1,4 @@
-//! Direct L1 swaps with the dynamic fee (SPEC §5, §9), through motsu.
+//! Direct L1 swaps with the dynamic fee (docs/design.md §5, §9), through motsu.
 
 mod common;
 

@@ -3,7 +3,8 @@
 //   cd sdk && npm ci && npm run build && node examples/lifecycle.mjs
 import { createPublicClient, createWalletClient, formatEther, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { Damm, DammRevertError, dammNodeChain, loadDeployment, testTokenAbi } from "../dist/src/index.js";
+import { Damm, DammRevertError, dammNodeChain, testTokenAbi } from "../dist/src/index.js";
+import { loadDeployment } from "../dist/src/node.js";
 
 const deployment = loadDeployment(new URL("../../target/devnode/deployment.json", import.meta.url).pathname);
 const chain = dammNodeChain(deployment.rpcUrl);

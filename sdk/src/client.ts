@@ -3,6 +3,7 @@
 // approvals when needed), events and custom errors.
 import {
   parseEventLogs,
+  type ContractFunctionName,
   type Account,
   type Address,
   type Hash,
@@ -123,7 +124,7 @@ export class Damm {
     this.walletClient = options.walletClient;
   }
 
-  private read<T>(functionName: string, args: readonly unknown[] = []): Promise<T> {
+  private read<T>(functionName: ContractFunctionName<typeof dammAbi, "view">, args: readonly unknown[] = []): Promise<T> {
     return this.publicClient.readContract({
       address: this.address,
       abi: dammAbi,
@@ -240,12 +241,19 @@ export class Damm {
 
   private async deadline(options: WriteOptions): Promise<bigint> {
     if (options.deadline !== undefined) return options.deadline;
+    // The later of the chain's clock and ours: a dev chain's clock may run ahead.
     const block = await this.publicClient.getBlock({ blockTag: "latest" });
-    return block.timestamp + DEFAULT_DEADLINE_SECONDS;
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    return (block.timestamp > now ? block.timestamp : now) + DEFAULT_DEADLINE_SECONDS;
   }
 
   /** Simulates, sends and waits; a refusal becomes a {@link DammRevertError}. */
-  private async send(address: Address, abi: typeof dammAbi | typeof testTokenAbi, functionName: string, args: readonly unknown[]): Promise<TransactionReceipt> {
+  private async send(
+    address: Address,
+    abi: typeof dammAbi | typeof testTokenAbi,
+    functionName: ContractFunctionName<typeof dammAbi, "nonpayable"> | ContractFunctionName<typeof testTokenAbi, "nonpayable">,
+    args: readonly unknown[],
+  ): Promise<TransactionReceipt> {
     const wallet = this.walletClient;
     if (!wallet) throw new Error("writes need a walletClient with an account");
     try {
@@ -300,9 +308,8 @@ export class Damm {
       options.recipient ?? this.signer(),
       await this.deadline(options),
     ]);
-    const [event] = this.events(receipt.logs).filter((e) => e.eventName === "Deposit");
-    const args = (event?.args ?? {}) as { shares?: bigint; amount0?: bigint; amount1?: bigint };
-    return { receipt, shares: args.shares ?? 0n, amount0: args.amount0 ?? 0n, amount1: args.amount1 ?? 0n };
+    const args = this.eventArgs(receipt, "Deposit") as { shares: bigint; amount0: bigint; amount1: bigint };
+    return { receipt, shares: args.shares, amount0: args.amount0, amount1: args.amount1 };
   }
 
   /** Locks `shares` for withdrawal, the amounts fixed now (at least the slippage-adjusted value). */
@@ -318,18 +325,15 @@ export class Damm {
       options.recipient ?? this.signer(),
       await this.deadline(options),
     ]);
-    const [event] = this.events(receipt.logs).filter((e) => e.eventName === "WithdrawalLocked");
-    const id = (event?.args as { id?: bigint } | undefined)?.id;
-    if (id === undefined) throw new Error("no WithdrawalLocked event in the receipt");
+    const { id } = this.eventArgs(receipt, "WithdrawalLocked") as { id: bigint };
     return { receipt, id, withdrawal: await this.withdrawal(id) };
   }
 
   /** Completes withdrawal `id`: after the ACP once markets settled, or after the fallback time regardless. */
   async complete(id: bigint): Promise<{ receipt: TransactionReceipt; amount0: bigint; amount1: bigint }> {
     const receipt = await this.send(this.address, dammAbi, "completeWithdrawal", [id]);
-    const [event] = this.events(receipt.logs).filter((e) => e.eventName === "WithdrawalCompleted");
-    const args = (event?.args ?? {}) as { amount0?: bigint; amount1?: bigint };
-    return { receipt, amount0: args.amount0 ?? 0n, amount1: args.amount1 ?? 0n };
+    const args = this.eventArgs(receipt, "WithdrawalCompleted") as { amount0: bigint; amount1: bigint };
+    return { receipt, amount0: args.amount0, amount1: args.amount1 };
   }
 
   /** Swaps exactly `amountIn`, for at least the quote less the slippage tolerance (or `minOut`). */
@@ -364,10 +368,16 @@ export class Damm {
 
   /** The absolute amount of token1 (`one`) or token0 the pool moved in a swap receipt. */
   private swapAmount(receipt: TransactionReceipt, one: boolean): bigint {
-    const [event] = this.events(receipt.logs).filter((e) => e.eventName === "Swap");
-    const args = (event?.args ?? {}) as { amount0?: bigint; amount1?: bigint };
-    const amount = (one ? args.amount1 : args.amount0) ?? 0n;
+    const args = this.eventArgs(receipt, "Swap") as { amount0: bigint; amount1: bigint };
+    const amount = one ? args.amount1 : args.amount0;
     return amount < 0n ? -amount : amount;
+  }
+
+  /** The arguments of the receipt's first `name` event from the pool; throws if there is none. */
+  private eventArgs(receipt: TransactionReceipt, name: string): unknown {
+    const event = this.events(receipt.logs).find((e) => e.eventName === name);
+    if (!event) throw new Error(`no ${name} event in transaction ${receipt.transactionHash}`);
+    return event.args;
   }
 
   // ---- Events ----

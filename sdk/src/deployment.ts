@@ -11,7 +11,7 @@ export interface Deployment {
   owner: Address;
 }
 
-/** Reads a deployment file (Node only). */
+/** Reads a deployment file (Node only: import it from `@damm/sdk/node`). */
 export function loadDeployment(path: string): Deployment {
   return JSON.parse(readFileSync(path, "utf8")) as Deployment;
 }

@@ -16,5 +16,5 @@ export {
 } from "./client.js";
 export { DammRevertError, dammErrorOf, decodeDammRevert, type DammError } from "./errors.js";
 export { lessSlippage, mulDiv, mulDivUp, plusSlippage, proRataDeposit } from "./math.js";
-export { loadDeployment, type Deployment } from "./deployment.js";
+export type { Deployment } from "./deployment.js";
 export { dammNodeChain } from "./chain.js";

@@ -45,6 +45,9 @@ export function proRataDeposit(
   free1: bigint,
   supply: bigint,
 ): { amount1: bigint; shares: bigint } {
+  if (free0 === 0n || free1 === 0n || supply === 0n) {
+    throw new RangeError("the pool has no free balance or no shares: a pro-rata deposit is undefined");
+  }
   const amount1 = mulDivUp(amount0, free1, free0);
   const shares0 = mulDiv(amount0, supply, free0);
   const shares1 = mulDiv(amount1, supply, free1);

@@ -1,6 +1,6 @@
 // The SDK against a damm-node: the LP lifecycle through the ACP, the
 // fallback, swaps and a refused one, events read back. Expected amounts
-// come from the spec's formulas (SPEC §13, `damm_math::lp`), computed
+// come from the spec's formulas (docs/design.md §13, `damm_math::lp`), computed
 // here by hand, not by the SDK.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";

@@ -408,7 +408,7 @@ impl Chain {
         Ok(())
     }
 
-    /// Sends a governed call from the owner (SPEC §14). Once live it is
+    /// Sends a governed call from the owner (docs/design.md §14). Once live it is
     /// queued, so the clock moves on to the change's due time, `ACP + grace`
     /// later, and anyone executes it: here the owner. Returns the applied
     /// call's first result word.

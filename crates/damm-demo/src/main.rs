@@ -5,7 +5,7 @@
 //! It builds the dAMM contract and the test ERC-20 into WASM (through
 //! `stylus_runtime::artifacts`, i.e. the project's build scripts), deploys
 //! them into the local Stylus runtime (`stylus_runtime::World`), and walks
-//! through the seeds' worked examples (SPEC §13) and the state machines
+//! through the seeds' worked examples (docs/design.md §13) and the state machines
 //! around them, printing a table at each step:
 //!
 //! - a. Carol's deposit makes Example 1's pool (100 ETH / 178,000 DAI);

@@ -34,7 +34,7 @@ pub struct Config {
     /// The markets, in registration order (their ids are their positions).
     pub markets: Vec<MarketSpec>,
     /// End setup with `goLive()` once configured: anyone may deposit, and
-    /// every later change waits in the contract's timelock (SPEC §14).
+    /// every later change waits in the contract's timelock (docs/design.md §14).
     pub live: bool,
 }
 

@@ -8,7 +8,7 @@
 //! it again.
 //!
 //! All of it happens in the contract's setup, where the owner's changes
-//! apply at once and only the owner may deposit (SPEC §14). Once live,
+//! apply at once and only the owner may deposit (docs/design.md §14). Once live,
 //! every change waits in the timelock, so the planner refuses to configure
 //! a live contract: that is governance, queued and announced, not a
 //! deployment.

@@ -47,7 +47,7 @@ fn the_devnode_file_configures_the_contract_as_written() {
     assert_eq!(state.parameters[3], U256::from(3600));
     assert_eq!(state.parameters[4], U256::from(7200));
     assert_eq!(state.parameters[0], e18(9) / U256::from(10));
-    // Carol's deposit of SPEC §13: ⌊√(100e18 · 178,000e18)⌋ shares in all.
+    // Carol's deposit of docs/design.md §13: ⌊√(100e18 · 178,000e18)⌋ shares in all.
     assert_eq!(
         state.total_supply,
         U256::from(4_219_004_621_945_797_299_958u128)

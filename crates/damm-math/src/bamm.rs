@@ -1,4 +1,4 @@
-//! The blended AMM, bAMM (SPEC §11, seed 004).
+//! The blended AMM, bAMM (docs/design.md §11, seed 004).
 //!
 //! Invariant `k = α·x^(1−t) + β·y^(1−t)` with `α + β = 1` and `t ∈ [0, 1)`:
 //! `t = 0` is constant sum, `t → 1` constant mean (constant product for
@@ -77,7 +77,7 @@ impl Bamm {
         ))
     }
 
-    /// The acceptance check (SPEC §7.3): `k_lo(end) ≥ k_hi(start)`, or `end`
+    /// The acceptance check (docs/design.md §7.3): `k_lo(end) ≥ k_hi(start)`, or `end`
     /// holds at least as much of both tokens.
     ///
     /// ```
@@ -98,7 +98,7 @@ impl Bamm {
 
     /// A state whose spot price `(α/β)(y/x)^t` is `num/den` (token1 per
     /// token0): the ratio `ρ = y/x = ((β/α)·num/den)^(1/t)`, for a market's
-    /// first state (SPEC §8), as `(2^64, ρ·2^64)` or `(2^64/ρ, 2^64)`. The
+    /// first state (docs/design.md §8), as `(2^64, ρ·2^64)` or `(2^64/ρ, 2^64)`. The
     /// logarithms are lower bounds within `2^-62`, so `ρ` is within a
     /// relative `2^-60/t` of the exact ratio.
     ///

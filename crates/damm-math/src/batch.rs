@@ -1,4 +1,4 @@
-//! Batch netting, the operator's side (SPEC §6).
+//! Batch netting, the operator's side (docs/design.md §6).
 //!
 //! A [`Batch`] opens on the market's committed state `V⁰`, quotes trades in
 //! order on `V^{j−1}`, keeps the batch-long flash-loan ledger, and closes into
@@ -119,7 +119,7 @@ pub struct ClosedBatch {
 }
 
 impl<P: Pricing> Batch<P> {
-    /// Opens a batch on the committed state `start` (SPEC §6.1).
+    /// Opens a batch on the committed state `start` (docs/design.md §6.1).
     #[must_use]
     pub fn open(start: VirtualState, pricing: P) -> Self {
         Self {
@@ -221,7 +221,7 @@ impl<P: Pricing> Batch<P> {
         self.trades
     }
 
-    /// Closes the batch into the one net limit order (SPEC §6.3).
+    /// Closes the batch into the one net limit order (docs/design.md §6.3).
     #[must_use]
     pub fn close(self) -> ClosedBatch {
         ClosedBatch {

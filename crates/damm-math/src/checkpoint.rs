@@ -1,4 +1,4 @@
-//! Checkpoint acceptance, the contract's side (SPEC §7 items 3–5, §8, §10).
+//! Checkpoint acceptance, the contract's side (docs/design.md §7 items 3–5, §8, §10).
 //!
 //! A pure function of the pool, the market and the submitted batch. The
 //! contract runs it and then only stores its result and moves the tokens;
@@ -37,7 +37,7 @@ impl Pool {
         ))
     }
 
-    /// The health factor on free balances (SPEC §4), floored WAD.
+    /// The health factor on free balances (docs/design.md §4), floored WAD.
     pub fn health_factor(&self) -> crate::Result<U256> {
         let (free0, free1) = self.free()?;
         health_factor(free0, free1, self.total_supply)
@@ -73,8 +73,8 @@ pub struct Rules {
     /// fraction (WAD) of what it was.
     pub buffer: U256,
     /// The most one checkpoint may pay out of each token, as a fraction
-    /// (WAD) of its free balance before it: at most the weight (SPEC §8),
-    /// and for `External` markets their per-checkpoint cap (SPEC §14).
+    /// (WAD) of its free balance before it: at most the weight (docs/design.md §8),
+    /// and for `External` markets their per-checkpoint cap (docs/design.md §14).
     pub payout_cap: U256,
 }
 
@@ -99,7 +99,7 @@ pub struct Outcome {
     pub hf_before: U256,
     /// HF after the checkpoint.
     pub hf_after: U256,
-    /// The market's next committed state (SPEC §8).
+    /// The market's next committed state (docs/design.md §8).
     pub next: VirtualState,
     /// The batch's invariant growth: the fees it earned (see [`Curve::growth`]).
     pub growth: U256,
@@ -140,7 +140,7 @@ impl From<MathError> for Rejection {
     }
 }
 
-/// Judges a checkpoint and computes its outcome (SPEC §7.3–7.5, §8, §10).
+/// Judges a checkpoint and computes its outcome (docs/design.md §7.3–7.5, §8, §10).
 ///
 /// ```
 /// # use damm_math::{checkpoint::*, Curve, VirtualState, arith::WAD, U256};
@@ -187,7 +187,7 @@ pub fn settle(rules: &Rules, batch: &Submission, pool: &Pool) -> Result<Outcome,
             return Err(Rejection::BufferBreached);
         }
         // The allocation binds at every settlement, on the free balances of
-        // this moment, not only when the state was committed (SPEC §8).
+        // this moment, not only when the state was committed (docs/design.md §8).
         let limit = mul_div(before, rules.payout_cap, WAD, Rounding::Down)?;
         if out > limit {
             return Err(Rejection::AllocationExceeded { amount: out, limit });

@@ -1,4 +1,4 @@
-//! Constant-product swaps (SPEC §1), Uniswap V2 style.
+//! Constant-product swaps (docs/design.md §1), Uniswap V2 style.
 //!
 //! The fee is charged on the input and stays in the reserves, so `k = x·y`
 //! grows with every trade. Exact-in outputs round down and exact-out inputs
@@ -46,7 +46,7 @@ pub fn amount_out(
 ///
 /// ```
 /// # use damm_math::{cp, U256};
-/// // SPEC §13, Example 1: buying 0.1 ETH from 100 ETH / 178,000 DAI costs ⌈178.178...⌉.
+/// // docs/design.md §13, Example 1: buying 0.1 ETH from 100 ETH / 178,000 DAI costs ⌈178.178...⌉.
 /// let eth = U256::from(10u128.pow(18));
 /// let cost = cp::amount_in(eth / U256::from(10), U256::from(178_000) * eth, U256::from(100) * eth, 0).unwrap();
 /// assert_eq!(cost, U256::from(178_178_178_178_178_178_179u128));

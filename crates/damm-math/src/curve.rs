@@ -1,5 +1,5 @@
 //! The curve kinds a market can price with, behind one enum that both quoting
-//! and the contract's acceptance check use (SPEC §3, §7.3, §11).
+//! and the contract's acceptance check use (docs/design.md §3, §7.3, §11).
 
 use crate::arith::{isqrt, mul};
 use crate::bamm::Bamm;
@@ -9,14 +9,14 @@ use crate::{cp, stable, MathError, Result, U256};
 /// A market's pricing curve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Curve {
-    /// `x·y = k` (SPEC §1).
+    /// `x·y = k` (docs/design.md §1).
     ConstantProduct,
-    /// Curve's two-coin StableSwap; `amp = A·n^(n−1)` (SPEC §11).
+    /// Curve's two-coin StableSwap; `amp = A·n^(n−1)` (docs/design.md §11).
     StableSwap {
         /// Amplification in Curve's contract convention, `1..=MAX_AMP`.
         amp: U256,
     },
-    /// The blended AMM `α·x^(1−t) + β·y^(1−t) = k` (SPEC §11).
+    /// The blended AMM `α·x^(1−t) + β·y^(1−t) = k` (docs/design.md §11).
     Bamm(Bamm),
     /// Priced off-chain by an engine with no invariant (such as
     /// [`crate::ltamm::Ltamm`]). The curve check is replaced by the batch
@@ -112,7 +112,7 @@ impl Curve {
         }
     }
 
-    /// The acceptance check (SPEC §7.3): the invariant did not decrease from
+    /// The acceptance check (docs/design.md §7.3): the invariant did not decrease from
     /// `start` to `end`, evaluated with rounding against the operator.
     /// `External` markets always pass here; their batch commitment stands in.
     /// A start with an empty side passes only ends that hold at least as much
@@ -146,7 +146,7 @@ impl Curve {
     }
 
     /// A state at the spot price `num/den` (token1 per token0) on this
-    /// curve, whose ratio a market's first state takes (SPEC §8): the pool's
+    /// curve, whose ratio a market's first state takes (docs/design.md §8): the pool's
     /// own balances for constant product and `External`, the ratio that
     /// prices there for StableSwap and bAMM. See [`stable::point_at_price`]
     /// and [`crate::bamm::Bamm::point_at_price`] for their bounds.
@@ -175,7 +175,7 @@ impl Curve {
     }
 
     /// How much the invariant grew from `start` to `end`, in the curve's own
-    /// units: the fees a market earned (SPEC §5), so LPs and operators can
+    /// units: the fees a market earned (docs/design.md §5), so LPs and operators can
     /// see which L2 pays its way. Constant product: `√(x'y') − √(xy)`
     /// (liquidity units, like LP shares at HF = 1); StableSwap: `D' − D`
     /// (token units); bAMM: `k_lo' − k_hi` (WAD-scaled `token^(1−t)`,

@@ -1,4 +1,4 @@
-//! Dynamic fees (SPEC §5): Kyber DMM's volume trend, the health premium, and
+//! Dynamic fees (docs/design.md §5): Kyber DMM's volume trend, the health premium, and
 //! the L2 scale.
 //!
 //! All fees here are WAD fractions (25 bps = `2.5e15`).
@@ -293,7 +293,7 @@ pub fn gamma(fee: U256) -> Result<U256> {
     sub(WAD, fee)
 }
 
-/// The fee of an L1 swap at `block` (SPEC §5): Kyber's volume fee for the
+/// The fee of an L1 swap at `block` (docs/design.md §5): Kyber's volume fee for the
 /// trend before this trade, plus the health premium at `hf`, capped at
 /// `fee_max` (all WAD). Moves `ema` to `block` ([`VolumeEma::advance`]); the
 /// caller adds the trade's volume once it is known.

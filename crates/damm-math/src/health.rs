@@ -1,4 +1,4 @@
-//! The health factor (SPEC §4).
+//! The health factor (docs/design.md §4).
 //!
 //! `HF = √(X̄·Ȳ) / T` on free balances and live supply, as a WAD. `HF = 1` is
 //! where a fee-less Uniswap V2 pool would leave its LPs; it does not move under

@@ -13,7 +13,7 @@
 //!   Stylus's math host calls ([`arith::primitive`]). It changes gas, never a
 //!   result.
 //!
-//! Map of the crate, by SPEC section:
+//! Map of the crate, by section of docs/design.md:
 //! - [`arith`]: checked arithmetic, the one 512-bit `mul_div`, `isqrt`, WAD.
 //! - [`cp`] (§1), [`lp`] (§2), [`health`] (§4), [`fee`] (§5).
 //! - [`curve`]: constant product, [`stable`] StableSwap, [`bamm`] (with

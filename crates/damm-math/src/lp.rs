@@ -1,4 +1,4 @@
-//! LP shares (SPEC §2): first mint, pro-rata mint and burn.
+//! LP shares (docs/design.md §2): first mint, pro-rata mint and burn.
 //!
 //! Reserves here are the pool's **free** balances (`X̄ = X − R_x`), and the
 //! supply counts live shares only. Shares minted and amounts paid out are
@@ -22,7 +22,7 @@ pub const MINIMUM_LIQUIDITY: U256 = U256::from_limbs([1000, 0, 0, 0]);
 ///
 /// ```
 /// # use damm_math::{lp, U256};
-/// // SPEC §13: Carol deposits 100 ETH and 178,000 DAI.
+/// // docs/design.md §13: Carol deposits 100 ETH and 178,000 DAI.
 /// let eth = U256::from(10u128.pow(18));
 /// let shares = lp::mint_first(U256::from(100) * eth, U256::from(178_000) * eth).unwrap();
 /// assert_eq!(shares, U256::from(4_219_004_621_945_797_299_958u128) - lp::MINIMUM_LIQUIDITY);

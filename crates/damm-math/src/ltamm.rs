@@ -1,5 +1,5 @@
 //! The low-toxicity AMM (LTAMM, seed 003) as an off-chain quoting engine
-//! (SPEC §11). It has no invariant: on L1 it runs as an `External` market.
+//! (docs/design.md §11). It has no invariant: on L1 it runs as an `External` market.
 //!
 //! The seed describes a synthetic order book and leaves the shapes open. This
 //! engine fixes them as follows, each choice the simplest that keeps every

@@ -1,4 +1,4 @@
-//! The orchestrator (SPEC §12, seed 000): one view of the shared pool for
+//! The orchestrator (docs/design.md §12, seed 000): one view of the shared pool for
 //! operators that quote asynchronously.
 //!
 //! Before an operator accepts a quote it asks whether the pool could still
@@ -89,7 +89,7 @@ impl Orchestrator {
         Ok((free0, free1))
     }
 
-    /// The real-time HF (SPEC §4) with all pending nets applied.
+    /// The real-time HF (docs/design.md §4) with all pending nets applied.
     pub fn real_time_health(&self) -> Result<U256> {
         let (free0, free1) = self.projected(u64::MAX, &NetOrder::default())?;
         health_factor(free0, free1, self.total_supply)

@@ -1,4 +1,4 @@
-//! The net limit order a batch settles with (SPEC §6.3–6.4).
+//! The net limit order a batch settles with (docs/design.md §6.3–6.4).
 
 use crate::arith::{add, sub};
 use crate::{Result, VirtualState, U256};

@@ -1,4 +1,4 @@
-//! Two-coin StableSwap (SPEC §11, seed 001 and Curve).
+//! Two-coin StableSwap (docs/design.md §11, seed 001 and Curve).
 //!
 //! Invariant: `4A(x+y) + D = 4AD + D³/(4xy)`. The amplification is stored the
 //! way Curve's contracts store it, `amp = A·n^(n−1) = 2A`, so `Ann = A·n^n =
@@ -292,7 +292,7 @@ fn price_above(x: U256, y: U256, num: U256, den: U256, amp: U256) -> Result<bool
 }
 
 /// A state whose spot price is `num/den` (token1 per token0), to find the
-/// ratio a market's first state must have (SPEC §8). The scarcer coin is
+/// ratio a market's first state must have (docs/design.md §8). The scarcer coin is
 /// fixed at `2^48` and the other found to the unit, so the price is within
 /// a relative `2^-47` of the target: at most it for a price of 1 or more,
 /// at least it below 1 (the curve is symmetric, so that case is the
@@ -328,7 +328,7 @@ pub fn point_at_price(num: U256, den: U256, amp: U256) -> Result<(U256, U256)> {
     Ok((x, above - U256::from(1)))
 }
 
-/// The acceptance check (SPEC §7.3): `D` did not decrease from `start` to
+/// The acceptance check (docs/design.md §7.3): `D` did not decrease from `start` to
 /// `end`, rounded against the operator: `D*(end) ≥ ⌈D*(start)⌉`.
 ///
 /// ```

@@ -1,6 +1,6 @@
 //! A market's virtual AMM state and the direction of a trade.
 
-/// A market's virtual balances `V = (x_v, y_v)` (SPEC §3). Users of an L2 trade
+/// A market's virtual balances `V = (x_v, y_v)` (docs/design.md §3). Users of an L2 trade
 /// against it; real tokens move only when the batch settles.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct VirtualState {

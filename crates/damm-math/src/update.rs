@@ -1,4 +1,4 @@
-//! The state update after a settlement (SPEC §8, seed 000).
+//! The state update after a settlement (docs/design.md §8, seed 000).
 //!
 //! Keep the market's spot price, use as much liquidity as its allocation
 //! allows, and never let a virtual balance exceed what is there. This is how
@@ -55,7 +55,7 @@ pub fn commit(
     Ok(VirtualState::new(x, y))
 }
 
-/// A market's first state (SPEC §8): the pool's price `Ȳ/X̄` on the
+/// A market's first state (docs/design.md §8): the pool's price `Ȳ/X̄` on the
 /// market's own curve ([`Curve::point_at_price`]), as the largest state of
 /// that ratio inside the allocation `w·(X̄, Ȳ)`. For constant product that
 /// is the pool's ratio; a StableSwap or bAMM market at the pool's ratio

@@ -1,7 +1,7 @@
-//! The seeds' worked examples (SPEC §13), run through the real code.
+//! The seeds' worked examples (docs/design.md §13), run through the real code.
 //!
 //! Expected figures come from hand calculation in exact integers (shown next
-//! to each) or from the closed form of SPEC §4, never from the code under test.
+//! to each) or from the closed form of docs/design.md §4, never from the code under test.
 
 use damm_math::batch::{Batch, CurvePricing};
 use damm_math::checkpoint::{settle, Pool, Rejection, Rules, Submission};
@@ -135,7 +135,7 @@ fn isqrt(v: U256) -> U256 {
     damm_math::arith::isqrt(v)
 }
 
-/// Example 3, corrected (SPEC §13): three full-allocation markets on one
+/// Example 3, corrected (docs/design.md §13): three full-allocation markets on one
 /// 1000:1000 pool, each arbitraged fee-less to a 20 % higher price; the L1
 /// absorbs the three nets with no L1 k check; one L1 arbitrage restores the
 /// price. HF then equals the closed form √(1 − 6(r^¼ − r^−¼)²) ≈ 0.9747326.

@@ -31,6 +31,11 @@ pub const TX_GAS_LIMIT: u64 = 32_000_000;
 pub const HEADER_GAS_LIMIT: u64 = 1 << 50;
 /// The most filters kept at once; the oldest goes first.
 const MAX_FILTERS: usize = 1_024;
+/// The most snapshots kept at once (each copies the ledger); the oldest goes first.
+const MAX_SNAPSHOTS: usize = 64;
+/// Why a creation with value is refused: a Stylus deployment here has no
+/// constructor to receive it.
+const NO_VALUE_ON_CREATE: &str = "a contract creation may not send value on damm-node";
 /// The most transactions waiting for an interval block.
 const MAX_PENDING: usize = 4_096;
 
@@ -383,15 +388,19 @@ impl Chain {
     /// [`ChainError::Reverted`] with the revert data, or
     /// [`ChainError::Failed`] for out of gas and traps.
     pub fn call(&self, call: &CallRequest) -> Result<Bytes, ChainError> {
-        let (output, _) = self.simulate(call, call.gas.unwrap_or(TX_GAS_LIMIT))?;
+        let (output, _) = self.simulate(call, gas_cap(call.gas))?;
         Ok(output)
     }
 
     fn simulate(&self, call: &CallRequest, gas: u64) -> Result<(Bytes, u64), ChainError> {
         let Some(to) = call.to else {
-            return Err(ChainError::InvalidParams(
-                "simulating a deployment is not supported".into(),
-            ));
+            if !call.value.is_zero() {
+                return Err(ChainError::Failed(NO_VALUE_ON_CREATE.into()));
+            }
+            let (_, gas) = self
+                .trial_deploy(call.from, &call.input, gas)
+                .map_err(ChainError::Failed)?;
+            return Ok((Bytes::new(), gas));
         };
         let mut world = self.pending_world();
         world.set_gas_limit(gas);
@@ -417,7 +426,7 @@ impl Chain {
     /// # Errors
     /// As [`Chain::call`], at the cap.
     pub fn estimate_gas(&self, call: &CallRequest) -> Result<u64, ChainError> {
-        let cap = call.gas.unwrap_or(TX_GAS_LIMIT);
+        let cap = gas_cap(call.gas);
         let (_, used) = self.simulate(call, cap)?;
         let mut limit = used;
         loop {
@@ -431,6 +440,21 @@ impl Chain {
         }
     }
 
+    /// Deploys `init_code` on a copy of the next block's state: the
+    /// program's address and the deployment's gas.
+    fn trial_deploy(
+        &self,
+        from: Address,
+        init_code: &[u8],
+        gas: u64,
+    ) -> Result<(Address, u64), String> {
+        let wasm = deployable_wasm(init_code)?;
+        let mut world = self.pending_world();
+        world.set_gas_limit(gas);
+        let deployment = world.deploy(from, &wasm, None).map_err(|e| e.to_string())?;
+        Ok((deployment.address, deployment.gas_used()))
+    }
+
     // ---- Transactions ----
 
     /// Checks `envelope` against the state the next block starts from (and
@@ -441,12 +465,18 @@ impl Chain {
             TxType::Legacy | TxType::Eip2930 | TxType::Eip1559 => {}
             other => return reject(format!("transaction type not supported: {other}")),
         }
-        if let Some(id) = envelope.chain_id() {
-            if id != self.chain_id {
+        match envelope.chain_id() {
+            Some(id) if id != self.chain_id => {
                 return reject(format!(
                     "invalid chain id for signer: have {id} want {}",
                     self.chain_id
-                ));
+                ))
+            }
+            Some(_) => {}
+            None => {
+                return reject(
+                    "only replay-protected (EIP-155) transactions allowed over RPC".into(),
+                )
             }
         }
         if self.ledger.txs.contains_key(envelope.tx_hash())
@@ -465,6 +495,14 @@ impl Chain {
             return reject(format!(
                 "nonce too high: address {from}, tx: {nonce} state: {expected}"
             ));
+        }
+        if let Some(tip) = envelope.max_priority_fee_per_gas() {
+            if tip > envelope.max_fee_per_gas() {
+                return reject(format!(
+                    "max priority fee per gas higher than max fee per gas: address {from}, maxPriorityFeePerGas: {tip}, maxFeePerGas: {}",
+                    envelope.max_fee_per_gas()
+                ));
+            }
         }
         if envelope.max_fee_per_gas() < BASE_FEE {
             return reject(format!(
@@ -494,7 +532,18 @@ impl Chain {
             ));
         }
         if envelope.kind() == TxKind::Create {
-            deployable_wasm(envelope.input()).map_err(ChainError::Rejected)?;
+            if !envelope.value().is_zero() {
+                return reject(NO_VALUE_ON_CREATE.into());
+            }
+            // Checked by deploying it, so a mined creation cannot fail.
+            let (_, needed) = self
+                .trial_deploy(from, envelope.input(), gas_limit)
+                .map_err(ChainError::Rejected)?;
+            if gas_limit < needed {
+                return reject(format!(
+                    "intrinsic gas too low: gas {gas_limit}, minimum needed {needed} (code deposit included)"
+                ));
+            }
         }
         Ok(())
     }
@@ -543,8 +592,11 @@ impl Chain {
             .iter()
             .map(|(tx, _)| tx.encoded_2718().into())
             .collect();
-        self.ledger.pending.clear();
-        self.commit(Entry::Block { timestamp, txs })?;
+        let pending = std::mem::take(&mut self.ledger.pending);
+        if let Err(e) = self.commit(Entry::Block { timestamp, txs }) {
+            self.ledger.pending = pending;
+            return Err(e);
+        }
         Ok(self.head())
     }
 
@@ -648,7 +700,8 @@ impl Chain {
                     Vec::new(),
                     Some(deployment.address),
                 ),
-                // Checked at submission, so only a changed chain gets here.
+                // `validate` deployed it on this very state just before, so
+                // the runtime cannot refuse it here.
                 Err(_) => (false, gas_limit, Vec::new(), None),
             },
         };
@@ -716,6 +769,9 @@ impl Chain {
     pub fn snapshot(&mut self) -> u64 {
         let id = self.next_snapshot;
         self.next_snapshot += 1;
+        if self.snapshots.len() >= MAX_SNAPSHOTS {
+            self.snapshots.pop_first();
+        }
         self.snapshots
             .insert(id, (self.ledger.clone(), self.journal.len()));
         id
@@ -735,6 +791,14 @@ impl Chain {
             .truncate(journal_len)
             .map_err(|e| ChainError::Failed(format!("rewriting the state file: {e}")))?;
         self.ledger = ledger;
+        let head = self.head();
+        for filter in self.filters.values_mut() {
+            match filter {
+                Installed::Logs { last, .. } | Installed::Blocks { last } => {
+                    *last = (*last).min(head)
+                }
+            }
+        }
         Ok(true)
     }
 
@@ -771,6 +835,28 @@ impl Chain {
     /// `eth_uninstallFilter`.
     pub fn uninstall(&mut self, id: u64) -> bool {
         self.filters.remove(&id).is_some()
+    }
+
+    /// `eth_getFilterLogs`: every log the filter matches over its range
+    /// (the head where it names none).
+    ///
+    /// # Errors
+    /// [`ChainError::InvalidParams`] ("filter not found") for an unknown id
+    /// or a block filter.
+    pub fn filter_logs(&self, id: u64) -> Result<Vec<PlacedLog>, ChainError> {
+        let head = self.head();
+        match self.filters.get(&id) {
+            Some(Installed::Logs { filter, .. }) => {
+                let from = filter.get_from_block().unwrap_or(head);
+                let to = filter.get_to_block().unwrap_or(head);
+                Ok(if from <= to {
+                    self.logs(filter, from, to)
+                } else {
+                    Vec::new()
+                })
+            }
+            _ => Err(ChainError::InvalidParams("filter not found".into())),
+        }
     }
 
     /// `eth_getFilterChanges`: what arrived since the last poll.
@@ -819,6 +905,11 @@ pub enum FilterChanges {
     Logs(Vec<PlacedLog>),
     /// New blocks' hashes.
     Blocks(Vec<B256>),
+}
+
+/// The gas a simulation may use: the request's, at most a transaction's.
+fn gas_cap(requested: Option<u64>) -> u64 {
+    requested.map_or(TX_GAS_LIMIT, |gas| gas.min(TX_GAS_LIMIT))
 }
 
 /// Decodes an EIP-2718 transaction (or a legacy RLP one).

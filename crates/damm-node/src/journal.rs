@@ -4,7 +4,7 @@
 //! was; `evm_revert` rewrites it without the reverted entries.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
@@ -101,14 +101,21 @@ impl Journal {
                 entries: Vec::new(),
             });
         }
-        let reader = BufReader::new(File::open(&path).map_err(io)?);
-        let mut lines = reader.lines();
+        let text = std::fs::read_to_string(&path).map_err(io)?;
+        // Only lines ended by a newline were acknowledged (each is written
+        // with its newline, then synced): a torn tail from a crash mid-write
+        // is cut off, so the next entry starts on a line of its own.
+        let complete = text.rfind('\n').map_or(0, |i| i + 1);
+        if complete < text.len() {
+            let file = OpenOptions::new().write(true).open(&path).map_err(io)?;
+            file.set_len(complete as u64).map_err(io)?;
+            file.sync_all().map_err(io)?;
+        }
+        let mut lines = text[..complete].lines();
         let first = lines
             .next()
-            .transpose()
-            .map_err(io)?
             .ok_or_else(|| JournalError(format!("{}: empty state file", path.display())))?;
-        let header: Header = serde_json::from_str(&first).map_err(|e| {
+        let header: Header = serde_json::from_str(first).map_err(|e| {
             JournalError(format!(
                 "{}: not a damm-node state file: {e}",
                 path.display()
@@ -123,19 +130,9 @@ impl Journal {
         }
         let mut entries = Vec::new();
         for (n, line) in lines.enumerate() {
-            let line = line.map_err(io)?;
-            match serde_json::from_str(&line) {
-                Ok(entry) => entries.push(entry),
-                // A line cut short by a crash mid-write was never acknowledged.
-                Err(_) if n + 2 == count_lines(&path) => break,
-                Err(e) => {
-                    return Err(JournalError(format!(
-                        "{} line {}: {e}",
-                        path.display(),
-                        n + 2
-                    )))
-                }
-            }
+            let entry = serde_json::from_str(line)
+                .map_err(|e| JournalError(format!("{} line {}: {e}", path.display(), n + 2)))?;
+            entries.push(entry);
         }
         Ok(Self {
             path: Some(path),
@@ -207,10 +204,6 @@ impl Journal {
     }
 }
 
-fn count_lines(path: &std::path::Path) -> usize {
-    std::fs::read_to_string(path).map_or(0, |text| text.lines().count())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,10 +236,17 @@ mod tests {
         let reopened = Journal::open(dir.clone(), genesis, 2_000).unwrap();
         assert_eq!(reopened.entries(), &entries[..1]);
 
-        // A torn last line (a crash mid-write) is dropped, not fatal.
+        // A torn last line (a crash mid-write) is cut off, and the next
+        // entry lands on a line of its own.
         let mut file = OpenOptions::new().append(true).open(&dir).unwrap();
         file.write_all(b"{\"kind\":\"blo").unwrap();
-        assert_eq!(Journal::open(dir.clone(), genesis, 0).unwrap().len(), 1);
+        let mut reopened = Journal::open(dir.clone(), genesis, 0).unwrap();
+        assert_eq!(reopened.len(), 1);
+        reopened.append(&entries[1]).unwrap();
+        assert_eq!(
+            Journal::open(dir.clone(), genesis, 0).unwrap().entries(),
+            &entries[..2]
+        );
 
         assert!(Journal::open(dir.clone(), B256::repeat_byte(9), 0).is_err());
         std::fs::remove_file(&dir).unwrap();

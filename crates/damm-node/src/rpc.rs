@@ -280,8 +280,11 @@ impl Node {
             }
             "eth_sendTransaction" => {
                 let request: TransactionRequest = required(params, 0)?;
-                let envelope = self.sign(&request)?;
-                to_value(self.chain().submit(envelope)?)
+                // One lock from the nonce to the submission: two sends from
+                // one account cannot pick the same nonce.
+                let mut chain = self.chain();
+                let envelope = self.sign(&chain, &request)?;
+                to_value(chain.submit(envelope)?)
             }
             "eth_getTransactionByHash" => {
                 let hash: B256 = required(params, 0)?;
@@ -316,6 +319,12 @@ impl Node {
             "eth_uninstallFilter" => {
                 let id: U64 = required(params, 0)?;
                 Ok(json!(self.chain().uninstall(id.to())))
+            }
+            "eth_getFilterLogs" => {
+                let id: U64 = required(params, 0)?;
+                let chain = self.chain();
+                let logs = chain.filter_logs(id.to())?;
+                self.logs_value(&chain, &logs)
             }
             "eth_getFilterChanges" => {
                 let id: U64 = required(params, 0)?;
@@ -398,6 +407,10 @@ impl Node {
                 -32000,
                 format!("historical state is not kept: block {n}, latest is {head}"),
             )),
+            Some(BlockId::Number(BlockNumberOrTag::Earliest)) if head != 0 => Err(RpcError::new(
+                -32000,
+                format!("historical state is not kept: block 0, latest is {head}"),
+            )),
             Some(BlockId::Hash(hash))
                 if chain.block(head).map(|b| b.hash) != Some(hash.block_hash) =>
             {
@@ -415,15 +428,18 @@ impl Node {
                 .ok_or_else(|| RpcError::new(-32000, "unknown block"))?;
             return Ok((block.header.number, block.header.number));
         }
+        // A block past the head stays past it: a poller asking from the next
+        // block gets nothing yet, not the head's logs again.
         let resolve = |tag: Option<&BlockNumberOrTag>| -> Result<u64> {
             Ok(match tag {
                 None => head,
+                Some(BlockNumberOrTag::Number(n)) => *n,
                 Some(tag) => self.number_of(chain, *tag)?.unwrap_or(head),
             })
         };
         let from = resolve(filter.block_option.get_from_block())?;
         let to = resolve(filter.block_option.get_to_block())?;
-        if from > to {
+        if from > to && from <= head {
             return Err(RpcError::params(format!(
                 "invalid block range: fromBlock {from} is after toBlock {to}"
             )));
@@ -446,6 +462,17 @@ impl Node {
         let count: U256 = required(params, 0)?;
         let newest: BlockNumberOrTag = required(params, 1)?;
         let percentiles: Vec<f64> = optional(params, 2)?.unwrap_or_default();
+        // geth's bounds: at most 100, each in [0, 100], increasing.
+        if percentiles.len() > 100 {
+            return Err(RpcError::params("at most 100 reward percentiles"));
+        }
+        if percentiles.iter().any(|p| !(0.0..=100.0).contains(p))
+            || percentiles.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err(RpcError::params(
+                "reward percentiles must be increasing and within [0, 100]",
+            ));
+        }
         let chain = self.chain();
         let newest = self.number_of(&chain, newest)?.unwrap_or(chain.head());
         let count = u64::try_from(count)
@@ -480,14 +507,13 @@ impl Node {
 
     /// Signs `request` with the dev key of its `from`, filling what it
     /// leaves out: nonce (pending), gas (estimated), fees and chain id.
-    fn sign(&self, request: &TransactionRequest) -> Result<TxEnvelope> {
+    fn sign(&self, chain: &Chain, request: &TransactionRequest) -> Result<TxEnvelope> {
         let from = request
             .from
             .ok_or_else(|| RpcError::params("eth_sendTransaction needs from"))?;
         let signer = self.signers.get(&from).ok_or_else(|| {
             RpcError::new(-32000, format!("unknown account {from}: not a dev account"))
         })?;
-        let chain = self.chain();
         let to = request.to.unwrap_or(TxKind::Create);
         let input: Bytes = request.input.input().cloned().unwrap_or_default();
         let value = request.value.unwrap_or_default();
@@ -497,7 +523,6 @@ impl Node {
             None => chain.estimate_gas(&call_request(request))?,
         };
         let chain_id = chain.chain_id();
-        drop(chain);
         let sign = |hash: B256| {
             signer
                 .sign_hash_sync(&hash)

@@ -546,3 +546,254 @@ fn interval_blocks_filters_and_logs() {
         "filter not found"
     );
 }
+
+#[test]
+fn every_transaction_type_mines_and_pays_exactly_its_gas() {
+    let node = start("types", &["--no-configure"]);
+    let owner = signer(OWNER_KEY);
+    let token0 = address(&deployment(&node)["token0"]["address"]);
+    let balance = |who: Address| number(&result(&node, "eth_getBalance", json!([who, "latest"])));
+    let base_fee = number(&result(&node, "eth_gasPrice", json!([])));
+    assert_eq!(base_fee, 100_000_000, "Arbitrum's minimum base fee");
+
+    // Legacy (EIP-155), EIP-2930 and EIP-1559, each charged gasUsed × baseFee.
+    let legacy = {
+        let tx = TxLegacy {
+            chain_id: Some(CHAIN_ID),
+            nonce: 0,
+            gas_price: 300_000_000,
+            gas_limit: 200_000,
+            to: TxKind::Call(token0),
+            value: U256::ZERO,
+            input: mint(owner.address(), 1).into(),
+        };
+        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
+        TxEnvelope::from(tx.into_signed(signature))
+    };
+    let access_list = {
+        let tx = alloy_consensus::TxEip2930 {
+            chain_id: CHAIN_ID,
+            nonce: 1,
+            gas_price: 100_000_000,
+            gas_limit: 200_000,
+            to: TxKind::Call(token0),
+            value: U256::ZERO,
+            access_list: alloy_eips::eip2930::AccessList(vec![
+                alloy_eips::eip2930::AccessListItem {
+                    address: token0,
+                    storage_keys: vec![Default::default()],
+                },
+            ]),
+            input: mint(owner.address(), 1).into(),
+        };
+        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
+        TxEnvelope::from(tx.into_signed(signature))
+    };
+    for (envelope, kind) in [
+        (legacy, "0x0"),
+        (access_list, "0x1"),
+        (
+            eip1559(&owner, 2, token0, mint(owner.address(), 1), 200_000),
+            "0x2",
+        ),
+    ] {
+        let before = balance(owner.address());
+        let hash = result(&node, "eth_sendRawTransaction", json!([raw(&envelope)]));
+        let receipt = result(&node, "eth_getTransactionReceipt", json!([hash]));
+        assert_eq!(receipt["status"], json!("0x1"));
+        assert_eq!(receipt["type"], json!(kind));
+        assert_eq!(number(&receipt["effectiveGasPrice"]), base_fee);
+        let paid = number(&receipt["gasUsed"]) * base_fee;
+        assert_eq!(
+            balance(owner.address()),
+            before - paid,
+            "{kind}: gasUsed × baseFee, no more"
+        );
+        let tx = result(&node, "eth_getTransactionByHash", json!([hash]));
+        assert_eq!(
+            tx["from"].as_str().map(str::to_lowercase),
+            Some(format!("{:#x}", owner.address()))
+        );
+        let block = result(
+            &node,
+            "eth_getBlockByHash",
+            json!([receipt["blockHash"], true]),
+        );
+        assert_eq!(block["transactions"][0]["hash"], hash);
+    }
+
+    // eth_sendTransaction for a dev account: nonce, gas and fees filled in.
+    let second: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+        .parse()
+        .unwrap();
+    let data = format!("0x{}", hex::encode(mint(second, 9)));
+    let estimate = number(&result(
+        &node,
+        "eth_estimateGas",
+        json!([{"from": second, "to": token0, "data": data}]),
+    ));
+    let hash = result(
+        &node,
+        "eth_sendTransaction",
+        json!([{"from": second, "to": token0, "data": data}]),
+    );
+    let receipt = result(&node, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["status"], json!("0x1"));
+    assert!(
+        number(&receipt["gasUsed"]) <= estimate,
+        "the estimate suffices"
+    );
+    let (_, message) = error(&call(
+        &node,
+        "eth_sendTransaction",
+        json!([{"from": Address::repeat_byte(3), "to": token0}]),
+    ));
+    assert!(message.starts_with("unknown account"), "{message}");
+
+    // A Stylus program deployed by a raw creation, cargo-stylus's init code.
+    let token_wasm = std::fs::read(
+        stylus_runtime::artifacts::workspace_root().join("target/stylus/test_token.wasm"),
+    )
+    .expect("the token");
+    let code = [
+        &stylus_check::code::EOF_PREFIX[..],
+        &stylus_check::code::compress(&token_wasm),
+    ]
+    .concat();
+    let init = stylus_check::code::initcode(&code);
+    let create_gas = number(&result(
+        &node,
+        "eth_estimateGas",
+        json!([{"from": owner.address(), "data": format!("0x{}", hex::encode(&init))}]),
+    ));
+    let create = |gas: u64, nonce: u64| {
+        let tx = TxEip1559 {
+            chain_id: CHAIN_ID,
+            nonce,
+            gas_limit: gas,
+            max_fee_per_gas: 200_000_000,
+            max_priority_fee_per_gas: 0,
+            to: TxKind::Create,
+            value: U256::ZERO,
+            access_list: Default::default(),
+            input: init.clone().into(),
+        };
+        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
+        TxEnvelope::from(tx.into_signed(signature))
+    };
+    let (_, message) = error(&call(
+        &node,
+        "eth_sendRawTransaction",
+        json!([raw(&create(60_000, 3))]),
+    ));
+    assert!(message.starts_with("intrinsic gas too low"), "{message}");
+    let hash = result(
+        &node,
+        "eth_sendRawTransaction",
+        json!([raw(&create(u64::try_from(create_gas).unwrap(), 3))]),
+    );
+    let receipt = result(&node, "eth_getTransactionReceipt", json!([hash]));
+    assert_eq!(receipt["status"], json!("0x1"));
+    let created = address(&receipt["contractAddress"]);
+    assert_eq!(created, stylus_runtime::create_address(owner.address(), 3));
+    let on_chain = result(&node, "eth_getCode", json!([created, "latest"]));
+    assert_eq!(on_chain, json!(format!("0x{}", hex::encode(&code))));
+
+    // Fees: a tip above the cap, and an unprotected legacy transaction.
+    let tipped = {
+        let tx = TxEip1559 {
+            chain_id: CHAIN_ID,
+            nonce: 4,
+            gas_limit: 100_000,
+            max_fee_per_gas: 200_000_000,
+            max_priority_fee_per_gas: 300_000_000,
+            to: TxKind::Call(token0),
+            value: U256::ZERO,
+            access_list: Default::default(),
+            input: Bytes::new(),
+        };
+        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
+        TxEnvelope::from(tx.into_signed(signature))
+    };
+    let (_, message) = error(&call(
+        &node,
+        "eth_sendRawTransaction",
+        json!([raw(&tipped)]),
+    ));
+    assert!(
+        message.starts_with("max priority fee per gas higher than max fee per gas"),
+        "{message}"
+    );
+    let unprotected = {
+        let tx = TxLegacy {
+            chain_id: None,
+            nonce: 4,
+            gas_price: 200_000_000,
+            gas_limit: 100_000,
+            to: TxKind::Call(token0),
+            value: U256::ZERO,
+            input: Bytes::new(),
+        };
+        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
+        TxEnvelope::from(tx.into_signed(signature))
+    };
+    let (_, message) = error(&call(
+        &node,
+        "eth_sendRawTransaction",
+        json!([raw(&unprotected)]),
+    ));
+    assert!(message.starts_with("only replay-protected"), "{message}");
+
+    // The clock: a set timestamp, then the fee history's shape and bounds.
+    let head = result(&node, "eth_getBlockByNumber", json!(["latest", false]));
+    let next = number(&head["timestamp"]) + 1_000;
+    result(&node, "evm_setNextBlockTimestamp", json!([next as u64]));
+    result(&node, "evm_mine", json!([]));
+    let mined = result(&node, "eth_getBlockByNumber", json!(["latest", false]));
+    assert_eq!(number(&mined["timestamp"]), next);
+    let (code, _) = error(&call(&node, "evm_setNextBlockTimestamp", json!([1])));
+    assert_eq!(code, -32602, "a time before the head's");
+    let history = result(&node, "eth_feeHistory", json!(["0x3", "latest", [25, 75]]));
+    assert_eq!(history["baseFeePerGas"].as_array().map(Vec::len), Some(4));
+    assert_eq!(history["reward"][0], json!(["0x0", "0x0"]));
+    assert_eq!(
+        error(&call(
+            &node,
+            "eth_feeHistory",
+            json!(["0x3", "latest", [75, 25]])
+        ))
+        .0,
+        -32602
+    );
+    let many: Vec<u32> = vec![50; 101];
+    assert_eq!(
+        error(&call(
+            &node,
+            "eth_feeHistory",
+            json!(["0x3", "latest", many])
+        ))
+        .0,
+        -32602
+    );
+
+    // Logs past the head are none yet, not the head's again.
+    let past = format!(
+        "{:#x}",
+        number(&result(&node, "eth_blockNumber", json!([]))) + 1
+    );
+    assert_eq!(
+        result(&node, "eth_getLogs", json!([{"fromBlock": past}])),
+        json!([])
+    );
+    let filter = result(
+        &node,
+        "eth_newFilter",
+        json!([{"fromBlock": "0x1", "address": token0}]),
+    );
+    let all = result(&node, "eth_getFilterLogs", json!([filter]));
+    assert_eq!(
+        all.as_array().map(Vec::len),
+        Some(4),
+        "the four mints' Transfers: {all}"
+    );
+}

@@ -3,11 +3,11 @@
 //!
 //! ## Against what, and why
 //! "Whole" here means **against a fee-less Uniswap V2 LP**, i.e. a mean final
-//! `HF = 1`. By SPEC §4, HF is exactly the dAMM share's value divided by a
+//! `HF = 1`. By docs/design.md §4, HF is exactly the dAMM share's value divided by a
 //! fee-less V2 share's value at the pool's price (after L1 arbitrage), so the
 //! break-even fee is the fee whose income repairs, on average, the extra IL
 //! that amplification causes — seed 001's goal, "IL comparable to a Uniswap
-//! V2 style AMM", and the first thing fees repair (SPEC §5).
+//! V2 style AMM", and the first thing fees repair (docs/design.md §5).
 //!
 //! - Not against **holding**: in an arbitrage-only world a fee can only make
 //!   LPs whole against holding by stopping trade altogether (an infinite fee

@@ -1,4 +1,4 @@
-//! The closed forms of SPEC §4, in `f64`, for comparison with the real code.
+//! The closed forms of docs/design.md §4, in `f64`, for comparison with the real code.
 //!
 //! Setting: one L1 pool and `n` full-allocation (`w = 1`) constant-product
 //! markets that all start on the pool's balances `(1, 1)` (scale-free). Each

@@ -8,7 +8,7 @@
 //!    ([`Batch::quote_exact_in`] on [`CurvePricing`], the batch's fee).
 //!    An *orchestrated* operator first asks the [`Orchestrator`] whether the
 //!    pool could still honour the batch's new net (real-time HF and solvency,
-//!    SPEC §12); if refused it tries half the size, up to three times, then
+//!    docs/design.md §12); if refused it tries half the size, up to three times, then
 //!    refuses the trade. A *blind* operator quotes everything.
 //! 2. **Settlements.** Each market settles every `interval` steps, at its own
 //!    phase, so the markets are asynchronous. The contract's
@@ -26,7 +26,7 @@
 //!
 //! ## Fees
 //! - Static: the L1 pays `f`, an L2 batch `⌈f·λ⌉` ([`fee::scale_fee`]).
-//! - Dynamic (SPEC §5): the L1 pays `min(f_max, kyber_fee(trend) + premium(HF))`
+//! - Dynamic (docs/design.md §5): the L1 pays `min(f_max, kyber_fee(trend) + premium(HF))`
 //!   with the trend of its own volume EMA before the trade, as the contract's
 //!   `swap_fee`; the premium uses the same `HF_min` as settlements, as in the
 //!   contract. Each operator keeps its own [`VolumeEma`] of its L2 volume and
@@ -65,7 +65,7 @@ pub enum FeeModel {
         /// The L1 fee, WAD.
         fee: U256,
     },
-    /// Kyber's volume fee plus the health premium, capped (SPEC §5).
+    /// Kyber's volume fee plus the health premium, capped (docs/design.md §5).
     Dynamic {
         /// The premium at or below the floor, `φ` (WAD).
         phi: U256,
@@ -77,7 +77,7 @@ pub enum FeeModel {
 /// How an operator decides whether to quote a trade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OperatorPolicy {
-    /// Checks every quote with the [`Orchestrator`] (SPEC §12) first.
+    /// Checks every quote with the [`Orchestrator`] (docs/design.md §12) first.
     Orchestrated,
     /// Quotes everything and learns at settlement.
     Blind,

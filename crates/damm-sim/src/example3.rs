@@ -1,16 +1,16 @@
-//! SPEC §13, Example 3 (corrected), through the real code, and its
+//! docs/design.md §13, Example 3 (corrected), through the real code, and its
 //! generalisation to `n` markets and any price ratio (used by [`crate::il`]).
 //!
 //! 1. `n` independent virtual constant-product markets, each on the pool's
 //!    committed state (full allocation, `w = 1`), are arbitraged fee-less to
 //!    the new price: one exact-in quote in a [`Batch`] each.
 //! 2. The L1 absorbs the nets one after another through
-//!    [`checkpoint::settle`](settle) (no L1 `k` check, SPEC §7), which may
+//!    [`checkpoint::settle`](settle) (no L1 `k` check, docs/design.md §7), which may
 //!    reject one (data, not an error: e.g. [`Rejection::Insolvent`] past the
 //!    drain point).
 //! 3. One fee-less L1 arbitrage ([`cp::amount_out_with_fee`]) brings the pool
 //!    to the new price, keeping its `X·Y`; the resulting HF is compared with
-//!    the closed form of SPEC §4.
+//!    the closed form of docs/design.md §4.
 
 use damm_math::arith::WAD;
 use damm_math::batch::{Batch, CurvePricing};
@@ -212,7 +212,7 @@ impl Example3 {
         let d = 18;
         let mut s = String::new();
         s.push_str(
-            "Example 3, corrected (SPEC §13): three L2 markets with full allocation (w = 1)\n",
+            "Example 3, corrected (docs/design.md §13): three L2 markets with full allocation (w = 1)\n",
         );
         s.push_str("on one L1 pool 1000:1000 (T = 1000), each arbitraged fee-less from p = 1 to p = y/x = 1.2.\n");
         s.push_str(

@@ -8,7 +8,7 @@
 //! fee-less to `r` ([`crate::example3::run_sequential`]). One dAMM share is
 //! valued at `r` against one Uniswap V2 share (a single fee-less pool
 //! arbitraged to `r`, through [`damm_math::cp`]) and against holding the
-//! initial `1 x + 1 y`, and overlaid with the closed form of SPEC §4.
+//! initial `1 x + 1 y`, and overlaid with the closed form of docs/design.md §4.
 //!
 //! Settlements run with `HF_min = 0`, so that only solvency can stop them and
 //! the whole IL curve shows; where the pool drains, a settlement is rejected

@@ -16,7 +16,7 @@
 //! used for analytics only: the external price path, statistics, plots.
 //!
 //! Scenarios, one module each:
-//! - [`example3`]: SPEC §13 Example 3, corrected, against the §4 closed form;
+//! - [`example3`]: docs/design.md §13 Example 3, corrected, against the §4 closed form;
 //! - [`il`]: amplified IL against the number of markets, with drain points;
 //! - [`paths`]: random price paths, HF floor on/off, static vs dynamic fees;
 //! - [`breakeven`]: the static fee that makes LPs whole against Uniswap V2;
@@ -24,7 +24,7 @@
 //!
 //! Machinery: [`engine`] (one pool, asynchronous L2 markets, L1 arbitrage,
 //! the V2 benchmark), [`arb`] (arbitrage sizing), [`gbm`] (seeded price
-//! paths), [`closed_form`] (SPEC §4 in `f64`), [`stats`], [`plot`] (SVG),
+//! paths), [`closed_form`] (docs/design.md §4 in `f64`), [`stats`], [`plot`] (SVG),
 //! [`output`] (CSV), [`par`] (a deterministic parallel map), [`progress`]
 //! and [`units`].
 //!

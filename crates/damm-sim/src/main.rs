@@ -37,7 +37,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// SPEC §13 Example 3 (corrected) through the real code, against the closed form.
+    /// docs/design.md §13 Example 3 (corrected) through the real code, against the closed form.
     Example3,
     /// IL against the number of markets over a grid of price ratios; CSV + SVG.
     Il(IlArgs),

@@ -342,7 +342,7 @@ pub fn readme(
     );
 
     // 1. Example 3.
-    let _ = writeln!(s, "## 1. Example 3, corrected (SPEC §13)\n");
+    let _ = writeln!(s, "## 1. Example 3, corrected (docs/design.md §13)\n");
     let r = &ex.run;
     let leg = r.legs.first();
     let _ = writeln!(
@@ -426,7 +426,7 @@ pub fn readme(
     }
     let _ = writeln!(
         s,
-        "\n**IL multiple.** Seed 000 (and SPEC §3) say LPs carry \"up to n times\" the IL of a \
+        "\n**IL multiple.** Seed 000 says LPs carry \"up to n times\" the IL of a \
          Uniswap V2 pool. The code and the §4 closed form say otherwise: for small moves \
          HF ≈ 1 − n(n−1)(ln r)²/8 while V2's IL is −(ln r)²/8, so the dAMM LP's IL against holding is \
          **n² − n + 1 times** V2's (3× for n = 2, 7× for n = 3, 57× for n = 8), and more near the \

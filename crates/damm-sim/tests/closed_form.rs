@@ -1,4 +1,4 @@
-//! The closed forms of SPEC §4, checked against independent computations.
+//! The closed forms of docs/design.md §4, checked against independent computations.
 
 use damm_sim::closed_form::{
     balances_after_nets, damm_value_vs_hold, drain_ratio_down, drain_ratio_up, health_factor,

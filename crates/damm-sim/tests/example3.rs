@@ -1,4 +1,4 @@
-//! SPEC §13 Example 3 through the real code, against the closed form.
+//! docs/design.md §13 Example 3 through the real code, against the closed form.
 
 use damm_math::arith::WAD;
 use damm_math::checkpoint::Rejection;

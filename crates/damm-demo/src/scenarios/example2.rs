@@ -1,4 +1,4 @@
-//! Examples 1 and 2 (SPEC §13) on the contract's WASM: (a) Carol's deposit
+//! Examples 1 and 2 (docs/design.md §13) on the contract's WASM: (a) Carol's deposit
 //! makes the 100 ETH / 178,000 DAI pool; (b) on one L2 market, Alice buys
 //! 0.1 ETH and Bob sells 0.2 ETH in one batch that the operator nets with
 //! damm-math and settles as one checkpoint. The seed's rounded quotes

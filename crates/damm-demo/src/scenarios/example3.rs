@@ -1,9 +1,9 @@
-//! (c) Example 3, corrected (SPEC §13), on the contract's WASM: three
+//! (c) Example 3, corrected (docs/design.md §13), on the contract's WASM: three
 //! full-allocation L2 markets share a fresh 1000:1000 pool. Each L2 is
 //! arbitraged fee-less to `p = y/x = 1.2` on its own committed 1000:1000
 //! state; the operators settle one after another (the pool absorbs the three
 //! nets with no L1 `k` check); then one L1 arbitrage with `swapExactIn`
-//! brings the pool back to 1.2. HF then sits at the closed form of SPEC §4,
+//! brings the pool back to 1.2. HF then sits at the closed form of docs/design.md §4,
 //! `√(1 − 6(r^¼ − r^−¼)²) ≈ 0.9747326`, a little above it because the L1
 //! swap pays a fee.
 

@@ -1,4 +1,4 @@
-//! (d) The health floor (SPEC §4, §7.5): governance raises `HF_min` above
+//! (d) The health floor (docs/design.md §4, §7.5): governance raises `HF_min` above
 //! the pool's HF. A settlement is then accepted only if it does not lower
 //! HF. After Example 3, market 0's committed state (from before the other
 //! markets settled) is larger than the pool's free balances, so any trade on

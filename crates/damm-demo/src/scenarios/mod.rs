@@ -94,7 +94,7 @@ pub fn price(state: &VirtualState) -> U256 {
     state.y * WAD / state.x
 }
 
-/// A market's amplification `AF = √(x·y) / √(X̄·Ȳ)` (SPEC §3), WAD.
+/// A market's amplification `AF = √(x·y) / √(X̄·Ȳ)` (docs/design.md §3), WAD.
 #[must_use]
 pub fn amplification(state: &VirtualState, free: (U256, U256)) -> U256 {
     isqrt(state.x * state.y) * WAD / isqrt(free.0 * free.1)
@@ -414,7 +414,7 @@ pub fn print_markets(chain: &mut Chain, markets: &[u64]) -> Result<(), Failure> 
     Ok(())
 }
 
-/// The closed form of SPEC §4 for `n` full-allocation markets arbitraged
+/// The closed form of docs/design.md §4 for `n` full-allocation markets arbitraged
 /// fee-less to the price ratio 6/5, in integers:
 /// `HF = √(1 − n(n−1)(r^¼ − r^−¼)²)` with `(r^¼ − r^−¼)² = √r + 1/√r − 2`,
 /// evaluated at 36 decimals and floored to a WAD.

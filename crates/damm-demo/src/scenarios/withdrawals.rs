@@ -1,4 +1,4 @@
-//! (e) Withdrawals through the AMM Cooldown Period (SPEC §10). Locking burns
+//! (e) Withdrawals through the AMM Cooldown Period (docs/design.md §10). Locking burns
 //! the shares and reserves their worth at that moment. Carol's claim is paid
 //! once the ACP has passed and every active market has settled since her
 //! lock. Dave's claim waits on a silent operator: completion is refused with
