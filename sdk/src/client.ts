@@ -2,6 +2,7 @@
 // from the pool ratio, slippage tolerance and deadline defaults, exact
 // approvals when needed), events and custom errors.
 import {
+  getContract,
   parseEventLogs,
   type ContractFunctionName,
   type Account,
@@ -124,13 +125,9 @@ export class Damm {
     this.walletClient = options.walletClient;
   }
 
-  private read<T>(functionName: ContractFunctionName<typeof dammAbi, "view">, args: readonly unknown[] = []): Promise<T> {
-    return this.publicClient.readContract({
-      address: this.address,
-      abi: dammAbi,
-      functionName,
-      args,
-    } as never) as Promise<T>;
+  /** The pool's view functions, typed from the ABI (arguments and results). */
+  private get reader() {
+    return getContract({ address: this.address, abi: dammAbi, client: this.publicClient }).read;
   }
 
   // ---- Reads ----
@@ -138,13 +135,13 @@ export class Damm {
   async pool(): Promise<Pool> {
     const [[token0, token1], [balance0, balance1, reserved0, reserved1], lpSupply, healthFactor, fee, live, params] =
       await Promise.all([
-        this.read<readonly [Address, Address]>("tokens"),
-        this.read<readonly [bigint, bigint, bigint, bigint]>("reserves"),
-        this.read<bigint>("totalSupply"),
-        this.read<bigint>("healthFactor"),
-        this.read<bigint>("currentFee"),
-        this.read<boolean>("isLive"),
-        this.read<readonly unknown[]>("parameters"),
+        this.reader.tokens(),
+        this.reader.reserves(),
+        this.reader.totalSupply(),
+        this.reader.healthFactor(),
+        this.reader.currentFee(),
+        this.reader.isLive(),
+        this.reader.parameters(),
       ]);
     return {
       token0,
@@ -159,12 +156,12 @@ export class Damm {
       healthFactor,
       fee,
       live,
-      paused: params[7] as boolean,
+      paused: params[7],
     };
   }
 
   async market(id: bigint): Promise<Market> {
-    const m = await this.read<readonly [Address, number, number, ...bigint[]]>("market", [id]);
+    const m = await this.reader.market([id]);
     return {
       id,
       operator: m[0],
@@ -184,13 +181,13 @@ export class Damm {
   }
 
   async markets(): Promise<Market[]> {
-    const count = await this.read<bigint>("marketCount");
+    const count = await this.reader.marketCount();
     const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(i));
     return Promise.all(ids.map((id) => this.market(id)));
   }
 
   async withdrawal(id: bigint): Promise<Withdrawal> {
-    const w = await this.read<readonly [Address, bigint, bigint, bigint, bigint, bigint, boolean]>("withdrawal", [id]);
+    const w = await this.reader.withdrawal([id]);
     return {
       id,
       payee: w[0],
@@ -204,7 +201,7 @@ export class Damm {
   }
 
   async position(account: Address): Promise<Position> {
-    const [shares, pool] = await Promise.all([this.read<bigint>("balanceOf", [account]), this.pool()]);
+    const [shares, pool] = await Promise.all([this.reader.balanceOf([account]), this.pool()]);
     if (pool.lpSupply === 0n) return { shares, shareOfSupply: 0n, value0: 0n, value1: 0n };
     return {
       shares,
@@ -216,13 +213,13 @@ export class Damm {
 
   /** `(amountOut, fee)` for an exact input, from the contract's own quote. */
   async quoteExactIn(zeroForOne: boolean, amountIn: bigint): Promise<{ amountOut: bigint; fee: bigint }> {
-    const [amountOut, fee] = await this.read<readonly [bigint, bigint]>("quoteExactIn", [zeroForOne, amountIn]);
+    const [amountOut, fee] = await this.reader.quoteExactIn([zeroForOne, amountIn]);
     return { amountOut, fee };
   }
 
   /** `(amountIn, fee)` for an exact output. */
   async quoteExactOut(zeroForOne: boolean, amountOut: bigint): Promise<{ amountIn: bigint; fee: bigint }> {
-    const [amountIn, fee] = await this.read<readonly [bigint, bigint]>("quoteExactOut", [zeroForOne, amountOut]);
+    const [amountIn, fee] = await this.reader.quoteExactOut([zeroForOne, amountOut]);
     return { amountIn, fee };
   }
 

@@ -218,19 +218,22 @@ impl Chain {
 
     fn apply(&mut self, entry: &Entry) -> Result<(), ChainError> {
         match entry {
-            Entry::Block { timestamp, txs } => {
-                let mut decoded = Vec::new();
-                for raw in txs {
-                    let envelope = decode_raw(raw)?;
-                    let from = envelope
-                        .recover_signer()
-                        .map_err(|_| ChainError::Rejected("invalid sender".into()))?;
-                    decoded.push((envelope, from));
+            Entry::Block {
+                timestamp,
+                txs,
+                hash,
+            } => {
+                // Mining is deterministic: a replayed block drops exactly the
+                // transactions the live one dropped, and hashes the same,
+                // unless the programs or the runtime changed.
+                let number = self.mine_raw(*timestamp, txs)?;
+                let replayed = self.ledger.blocks.last().map(|b| b.hash);
+                if replayed != Some(*hash) {
+                    return Err(ChainError::Failed(format!(
+                        "the state file diverges at block {number}: it was made by another \
+                         runtime or other programs; delete it to start afresh"
+                    )));
                 }
-                // Mining is deterministic: a replayed block drops exactly
-                // the transactions the live one dropped.
-                self.ledger.next_timestamp = Some(*timestamp);
-                self.mine_block(decoded);
             }
             Entry::Balance { address, wei } => self.ledger.world.set_balance(*address, *wei),
             Entry::TimeOffset { seconds } => self.ledger.time_offset = *seconds,
@@ -238,7 +241,52 @@ impl Chain {
         Ok(())
     }
 
-    /// Records `entry` in the journal, then applies it.
+    /// Mines a block of raw transactions at `timestamp`; returns its number.
+    fn mine_raw(&mut self, timestamp: u64, txs: &[Bytes]) -> Result<u64, ChainError> {
+        let mut decoded = Vec::new();
+        for raw in txs {
+            let envelope = decode_raw(raw)?;
+            let from = envelope
+                .recover_signer()
+                .map_err(|_| ChainError::Rejected("invalid sender".into()))?;
+            decoded.push((envelope, from));
+        }
+        self.ledger.next_timestamp = Some(timestamp);
+        Ok(self.mine_block(decoded))
+    }
+
+    /// Mines a block, then records it with its hash; if the state file
+    /// cannot be written, the chain is as before.
+    fn commit_block(&mut self, timestamp: u64, txs: Vec<Bytes>) -> Result<(), ChainError> {
+        // What mining changes besides appending the block and its records.
+        let (world, next_timestamp) = (self.ledger.world.clone(), self.ledger.next_timestamp);
+        self.mine_raw(timestamp, &txs)?;
+        let hash = self
+            .ledger
+            .blocks
+            .last()
+            .map(|b| b.hash)
+            .unwrap_or_default();
+        let entry = Entry::Block {
+            timestamp,
+            txs,
+            hash,
+        };
+        if let Err(e) = self.journal.append(&entry) {
+            if let Some(block) = self.ledger.blocks.pop() {
+                for tx in &block.txs {
+                    self.ledger.txs.remove(tx);
+                }
+            }
+            self.ledger.world = world;
+            self.ledger.next_timestamp = next_timestamp;
+            return Err(ChainError::Failed(format!("writing the state file: {e}")));
+        }
+        Ok(())
+    }
+
+    /// Records `entry` (not a block: see [`Chain::commit_block`]) in the
+    /// journal, then applies it.
     fn commit(&mut self, entry: Entry) -> Result<(), ChainError> {
         self.journal
             .append(&entry)
@@ -562,10 +610,7 @@ impl Chain {
         let hash = *envelope.tx_hash();
         if self.automine {
             let timestamp = self.next_block_timestamp();
-            self.commit(Entry::Block {
-                timestamp,
-                txs: vec![envelope.encoded_2718().into()],
-            })?;
+            self.commit_block(timestamp, vec![envelope.encoded_2718().into()])?;
         } else {
             if self.ledger.pending.len() >= MAX_PENDING {
                 return Err(ChainError::Rejected("txpool is full".into()));
@@ -593,7 +638,7 @@ impl Chain {
             .map(|(tx, _)| tx.encoded_2718().into())
             .collect();
         let pending = std::mem::take(&mut self.ledger.pending);
-        if let Err(e) = self.commit(Entry::Block { timestamp, txs }) {
+        if let Err(e) = self.commit_block(timestamp, txs) {
             self.ledger.pending = pending;
             return Err(e);
         }

@@ -14,12 +14,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Entry {
-    /// A mined block: its timestamp and its signed transactions.
+    /// A mined block: its timestamp, its signed transactions, and the hash
+    /// it got, which a replay must reproduce.
     Block {
         /// The block's timestamp.
         timestamp: u64,
         /// EIP-2718 encodings.
         txs: Vec<Bytes>,
+        /// The block's hash when it was mined.
+        hash: B256,
     },
     /// `anvil_setBalance`.
     Balance {
@@ -223,6 +226,7 @@ mod tests {
             Entry::Block {
                 timestamp: 1_060,
                 txs: vec![Bytes::from(vec![1, 2, 3])],
+                hash: B256::repeat_byte(4),
             },
         ];
         for entry in &entries {

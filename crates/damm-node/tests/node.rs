@@ -797,3 +797,39 @@ fn every_transaction_type_mines_and_pays_exactly_its_gas() {
         "the four mints' Transfers: {all}"
     );
 }
+
+#[test]
+fn a_state_file_that_no_longer_replays_is_refused() {
+    let state =
+        std::env::temp_dir().join(format!("damm-node-diverge-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&state);
+    let state_arg = state.to_string_lossy().to_string();
+    let owner = signer(OWNER_KEY);
+    {
+        let node = start("diverge", &["--no-configure", "--state", &state_arg]);
+        let token0 = address(&deployment(&node)["token0"]["address"]);
+        let tx = eip1559(&owner, 0, token0, mint(owner.address(), 1), 100_000);
+        result(&node, "eth_sendRawTransaction", json!([raw(&tx)]));
+    }
+    // What another runtime would have produced: a different block hash.
+    let text = std::fs::read_to_string(&state).expect("the state file");
+    let block: Value = serde_json::from_str(text.lines().last().expect("a block")).expect("JSON");
+    let hash = block["hash"].as_str().expect("a hash").to_string();
+    let forged = format!("0x{}", "ab".repeat(32));
+    std::fs::write(&state, text.replace(&hash, &forged)).expect("writes");
+    let output = Command::new(env!("CARGO_BIN_EXE_damm-node"))
+        .args([
+            "--no-configure",
+            "--port",
+            &free_port().to_string(),
+            "--state",
+            &state_arg,
+        ])
+        .current_dir(stylus_runtime::artifacts::workspace_root())
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("diverges at block 1"), "{stderr}");
+    let _ = std::fs::remove_file(&state);
+}
