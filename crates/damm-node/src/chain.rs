@@ -154,7 +154,9 @@ pub struct Chain {
     code_cache: HashMap<B256, Bytes>,
 }
 
-fn wall_clock() -> u64 {
+/// Seconds since the Unix epoch, by the machine's clock.
+#[must_use]
+pub fn wall_clock() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
@@ -680,10 +682,9 @@ impl Chain {
             mined.cumulative_gas_used = cumulative;
             mined.first_log_index = log_index;
             log_index += mined.logs.len() as u64;
-            for log in &mined.logs {
-                bloom.accrue_raw_log(log.address, &log.topics);
-            }
-            receipts.push(crate::views::consensus_receipt(&mined));
+            let receipt = crate::views::consensus_receipt(&mined);
+            bloom.accrue_bloom(receipt.logs_bloom());
+            receipts.push(receipt);
             included.push(mined);
         }
         let parent = self

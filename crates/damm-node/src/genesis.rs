@@ -39,8 +39,10 @@ impl Programs {
         let (damm, token) = (dir.join("damm.wasm"), dir.join("test_token.wasm"));
         if rebuild || !damm.exists() || !token.exists() {
             println!("building the contract and the test token (scripts/build-contract.sh, scripts/build-token.sh)...");
-            artifacts::damm().map_err(|e| e.to_string())?;
-            artifacts::test_token().map_err(|e| e.to_string())?;
+            return Ok(Self {
+                damm: artifacts::damm().map_err(|e| e.to_string())?,
+                token: artifacts::test_token().map_err(|e| e.to_string())?,
+            });
         }
         let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
         Ok(Self {

@@ -11,7 +11,7 @@ use clap::Parser;
 use serde_json::json;
 
 use damm_deploy::config::Config;
-use damm_node::chain::{Chain, CHAIN_ID};
+use damm_node::chain::{wall_clock, Chain, CHAIN_ID};
 use damm_node::genesis::{self, Programs};
 use damm_node::journal::Journal;
 use damm_node::rpc::Node;
@@ -66,7 +66,7 @@ fn run(cli: Cli) -> Result<(), String> {
     let genesis = genesis::build(&programs, &signers)?;
     let journal = match &cli.state {
         Some(path) => {
-            Journal::open(path.clone(), genesis.hash, now()).map_err(|e| e.to_string())?
+            Journal::open(path.clone(), genesis.hash, wall_clock()).map_err(|e| e.to_string())?
         }
         None => Journal::in_memory(),
     };
@@ -173,12 +173,6 @@ fn run(cli: Cli) -> Result<(), String> {
         Ok(Err(e)) => Err(format!("serving: {e}")),
         Err(e) => Err(format!("serving: {e}")),
     }
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 fn print_accounts(signers: &[alloy_signer_local::PrivateKeySigner]) {

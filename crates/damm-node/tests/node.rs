@@ -134,6 +134,15 @@ fn eip1559(
         access_list: Default::default(),
         input: input.into(),
     };
+    signed(signer, tx)
+}
+
+/// `tx` signed by `signer`.
+fn signed<T>(signer: &PrivateKeySigner, tx: T) -> TxEnvelope
+where
+    T: SignableTransaction<alloy_primitives::PrimitiveSignature>,
+    alloy_consensus::Signed<T>: Into<TxEnvelope>,
+{
     let signature = signer.sign_hash_sync(&tx.signature_hash()).expect("signs");
     tx.into_signed(signature).into()
 }
@@ -244,8 +253,7 @@ fn bad_input_gets_a_json_rpc_error_and_changes_nothing() {
             value: U256::ZERO,
             input: Bytes::new(),
         };
-        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
-        TxEnvelope::from(tx.into_signed(signature))
+        signed(&owner, tx)
     };
     let (_, message) = error(&call(
         &node,
@@ -567,8 +575,7 @@ fn every_transaction_type_mines_and_pays_exactly_its_gas() {
             value: U256::ZERO,
             input: mint(owner.address(), 1).into(),
         };
-        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
-        TxEnvelope::from(tx.into_signed(signature))
+        signed(&owner, tx)
     };
     let access_list = {
         let tx = alloy_consensus::TxEip2930 {
@@ -586,8 +593,7 @@ fn every_transaction_type_mines_and_pays_exactly_its_gas() {
             ]),
             input: mint(owner.address(), 1).into(),
         };
-        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
-        TxEnvelope::from(tx.into_signed(signature))
+        signed(&owner, tx)
     };
     for (envelope, kind) in [
         (legacy, "0x0"),
@@ -678,8 +684,7 @@ fn every_transaction_type_mines_and_pays_exactly_its_gas() {
             access_list: Default::default(),
             input: init.clone().into(),
         };
-        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
-        TxEnvelope::from(tx.into_signed(signature))
+        signed(&owner, tx)
     };
     let (_, message) = error(&call(
         &node,
@@ -712,8 +717,7 @@ fn every_transaction_type_mines_and_pays_exactly_its_gas() {
             access_list: Default::default(),
             input: Bytes::new(),
         };
-        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
-        TxEnvelope::from(tx.into_signed(signature))
+        signed(&owner, tx)
     };
     let (_, message) = error(&call(
         &node,
@@ -734,8 +738,7 @@ fn every_transaction_type_mines_and_pays_exactly_its_gas() {
             value: U256::ZERO,
             input: Bytes::new(),
         };
-        let signature = owner.sign_hash_sync(&tx.signature_hash()).expect("signs");
-        TxEnvelope::from(tx.into_signed(signature))
+        signed(&owner, tx)
     };
     let (_, message) = error(&call(
         &node,
