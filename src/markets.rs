@@ -11,7 +11,6 @@
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use damm_math::arith::{add, sub, WAD};
-use damm_math::bamm::Bamm;
 use damm_math::checkpoint::{settle, Rules, Submission};
 use damm_math::{update, Curve, MathError, VirtualState};
 
@@ -37,16 +36,7 @@ pub const MAX_MARKETS: u64 = 32;
 pub const MAX_MARKET_IDS: u64 = 255;
 
 /// Curve kinds, as `registerMarket` takes them.
-pub mod kind {
-    /// `x·y = k`.
-    pub const CONSTANT_PRODUCT: u8 = 0;
-    /// StableSwap; `paramA` is `A·n^(n−1)`.
-    pub const STABLE_SWAP: u8 = 1;
-    /// bAMM; `paramA` is `α`, `paramB` is `t` (both WAD).
-    pub const BAMM: u8 = 2;
-    /// Priced off-chain (e.g. LTAMM); no curve check, the stricter floor.
-    pub const EXTERNAL: u8 = 3;
-}
+pub use damm_math::curve::kind;
 
 /// Market statuses.
 pub mod status {
@@ -158,21 +148,12 @@ fn set_byte(word: &mut Word, at: u64, value: u8) {
 
 /// The curve a market's kind and parameters describe.
 pub(crate) fn curve_of(kind: u8, param_a: U256, param_b: U256) -> Result<Curve, Error> {
-    let curve = match kind {
-        kind::CONSTANT_PRODUCT => Curve::ConstantProduct,
-        kind::STABLE_SWAP => Curve::StableSwap { amp: param_a },
-        kind::BAMM => Curve::Bamm(Bamm {
-            alpha: param_a,
-            t: param_b,
-        }),
-        kind::EXTERNAL => Curve::External,
-        _ => {
-            return Err(ParameterOutOfRange {
-                id: crate::governance::param::KIND,
-                value: U256::from(kind),
-            }
-            .into())
+    let Some(curve) = Curve::from_kind(kind, param_a, param_b) else {
+        return Err(ParameterOutOfRange {
+            id: crate::governance::param::KIND,
+            value: U256::from(kind),
         }
+        .into());
     };
     curve.validate().map_err(|_| ParameterOutOfRange {
         id: crate::governance::param::CURVE,

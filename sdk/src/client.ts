@@ -49,6 +49,7 @@ export interface Pool {
 
 /** The kinds `registerMarket` takes. */
 export const CURVES = ["constant-product", "stable-swap", "bamm", "external"] as const;
+/** Market statuses in the contract's order: it numbers them from 1 (`src/markets.rs`, `status`). */
 export const MARKET_STATUS = ["active", "paused", "retired"] as const;
 
 /** A market, as `market(id)` returns it. */
@@ -95,7 +96,26 @@ export interface Position {
   value1: bigint;
 }
 
+/**
+ * One transaction a write sent: reported when sent, so an interface can show
+ * it pending, and again with its receipt once mined.
+ */
+export interface TransactionUpdate {
+  /** The contract it calls (the pool, or a token for an approval). */
+  to: Address;
+  /** The function it calls: "approve", "deposit", "swapExactIn", ... */
+  call: string;
+  hash: Hash;
+  /** Set once mined. */
+  receipt?: TransactionReceipt;
+}
+
+/** Hears of every transaction a write sends, approvals included. */
+export type OnTransaction = (update: TransactionUpdate) => void;
+
 export interface WriteOptions {
+  /** Told of each transaction as it is sent and as it is mined. */
+  onTransaction?: OnTransaction;
   /** Slippage tolerance in basis points (default 50). */
   slippageBps?: number;
   /** Unix time the call expires; default the latest block + 30 minutes. */
@@ -166,7 +186,7 @@ export class Damm {
       id,
       operator: m[0],
       curve: CURVES[m[1]] ?? m[1],
-      status: MARKET_STATUS[m[2]] ?? m[2],
+      status: MARKET_STATUS[m[2] - 1] ?? m[2],
       paramA: m[3],
       paramB: m[4],
       weight: m[5],
@@ -250,6 +270,7 @@ export class Damm {
     abi: typeof dammAbi | typeof testTokenAbi,
     functionName: ContractFunctionName<typeof dammAbi, "nonpayable"> | ContractFunctionName<typeof testTokenAbi, "nonpayable">,
     args: readonly unknown[],
+    onTransaction?: OnTransaction,
   ): Promise<TransactionReceipt> {
     const wallet = this.walletClient;
     if (!wallet) throw new Error("writes need a walletClient with an account");
@@ -262,7 +283,9 @@ export class Damm {
         account: this.account(),
       } as never);
       const hash: Hash = await wallet.writeContract(request as never);
+      onTransaction?.({ to: address, call: functionName, hash });
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+      onTransaction?.({ to: address, call: functionName, hash, receipt });
       if (receipt.status !== "success") throw new Error(`transaction ${hash} failed on chain`);
       return receipt;
     } catch (error) {
@@ -272,7 +295,7 @@ export class Damm {
   }
 
   /** Approves exactly `amount` of `token` to the pool if its allowance is short. */
-  async ensureAllowance(token: Address, amount: bigint): Promise<TransactionReceipt | undefined> {
+  async ensureAllowance(token: Address, amount: bigint, options: Pick<WriteOptions, "onTransaction"> = {}): Promise<TransactionReceipt | undefined> {
     const allowance = (await this.publicClient.readContract({
       address: token,
       abi: testTokenAbi,
@@ -280,7 +303,7 @@ export class Damm {
       args: [this.signer(), this.address],
     })) as bigint;
     if (allowance >= amount) return undefined;
-    return this.send(token, testTokenAbi, "approve", [this.address, amount]);
+    return this.send(token, testTokenAbi, "approve", [this.address, amount], options.onTransaction);
   }
 
   /**
@@ -296,39 +319,43 @@ export class Damm {
     // The amounts are maxima (Uniswap's "desired" amounts): if the ratio
     // moves before the call lands, the pool takes less of one token, and
     // the share minimum bounds what the deposit may lose.
-    await this.ensureAllowance(pool.token0, amount0);
-    await this.ensureAllowance(pool.token1, amount1);
+    await this.ensureAllowance(pool.token0, amount0, options);
+    await this.ensureAllowance(pool.token1, amount1, options);
     const receipt = await this.send(this.address, dammAbi, "deposit", [
       amount0,
       amount1,
       lessSlippage(shares, slippage),
       options.recipient ?? this.signer(),
       await this.deadline(options),
-    ]);
+    ], options.onTransaction);
     const args = this.eventArgs(receipt, "Deposit") as { shares: bigint; amount0: bigint; amount1: bigint };
     return { receipt, shares: args.shares, amount0: args.amount0, amount1: args.amount1 };
   }
 
-  /** Locks `shares` for withdrawal, the amounts fixed now (at least the slippage-adjusted value). */
-  async lock(shares: bigint, options: WriteOptions = {}): Promise<{ receipt: TransactionReceipt; id: bigint; withdrawal: Withdrawal }> {
+  /**
+   * Locks `shares` for withdrawal, the amounts fixed now: at least their
+   * value less the slippage tolerance, or `min0` / `min1` when given (e.g.
+   * the amounts a person reviewed).
+   */
+  async lock(shares: bigint, options: WriteOptions & { min0?: bigint; min1?: bigint } = {}): Promise<{ receipt: TransactionReceipt; id: bigint; withdrawal: Withdrawal }> {
     const pool = await this.pool();
     const slippage = options.slippageBps ?? DEFAULT_SLIPPAGE_BPS;
     const value0 = mulDiv(shares, pool.free0, pool.lpSupply);
     const value1 = mulDiv(shares, pool.free1, pool.lpSupply);
     const receipt = await this.send(this.address, dammAbi, "lockWithdrawal", [
       shares,
-      lessSlippage(value0, slippage),
-      lessSlippage(value1, slippage),
+      options.min0 ?? lessSlippage(value0, slippage),
+      options.min1 ?? lessSlippage(value1, slippage),
       options.recipient ?? this.signer(),
       await this.deadline(options),
-    ]);
+    ], options.onTransaction);
     const { id } = this.eventArgs(receipt, "WithdrawalLocked") as { id: bigint };
     return { receipt, id, withdrawal: await this.withdrawal(id) };
   }
 
   /** Completes withdrawal `id`: after the ACP once markets settled, or after the fallback time regardless. */
-  async complete(id: bigint): Promise<{ receipt: TransactionReceipt; amount0: bigint; amount1: bigint }> {
-    const receipt = await this.send(this.address, dammAbi, "completeWithdrawal", [id]);
+  async complete(id: bigint, options: Pick<WriteOptions, "onTransaction"> = {}): Promise<{ receipt: TransactionReceipt; amount0: bigint; amount1: bigint }> {
+    const receipt = await this.send(this.address, dammAbi, "completeWithdrawal", [id], options.onTransaction);
     const args = this.eventArgs(receipt, "WithdrawalCompleted") as { amount0: bigint; amount1: bigint };
     return { receipt, amount0: args.amount0, amount1: args.amount1 };
   }
@@ -337,14 +364,14 @@ export class Damm {
   async swapExactIn(zeroForOne: boolean, amountIn: bigint, options: WriteOptions & { minOut?: bigint } = {}): Promise<{ receipt: TransactionReceipt; amountOut: bigint }> {
     const minOut = options.minOut ?? lessSlippage((await this.quoteExactIn(zeroForOne, amountIn)).amountOut, options.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
     const pool = await this.pool();
-    await this.ensureAllowance(zeroForOne ? pool.token0 : pool.token1, amountIn);
+    await this.ensureAllowance(zeroForOne ? pool.token0 : pool.token1, amountIn, options);
     const receipt = await this.send(this.address, dammAbi, "swapExactIn", [
       zeroForOne,
       amountIn,
       minOut,
       options.recipient ?? this.signer(),
       await this.deadline(options),
-    ]);
+    ], options.onTransaction);
     return { receipt, amountOut: this.swapAmount(receipt, zeroForOne) };
   }
 
@@ -352,14 +379,14 @@ export class Damm {
   async swapExactOut(zeroForOne: boolean, amountOut: bigint, options: WriteOptions & { maxIn?: bigint } = {}): Promise<{ receipt: TransactionReceipt; amountIn: bigint }> {
     const maxIn = options.maxIn ?? plusSlippage((await this.quoteExactOut(zeroForOne, amountOut)).amountIn, options.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
     const pool = await this.pool();
-    await this.ensureAllowance(zeroForOne ? pool.token0 : pool.token1, maxIn);
+    await this.ensureAllowance(zeroForOne ? pool.token0 : pool.token1, maxIn, options);
     const receipt = await this.send(this.address, dammAbi, "swapExactOut", [
       zeroForOne,
       amountOut,
       maxIn,
       options.recipient ?? this.signer(),
       await this.deadline(options),
-    ]);
+    ], options.onTransaction);
     return { receipt, amountIn: this.swapAmount(receipt, !zeroForOne) };
   }
 

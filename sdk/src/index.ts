@@ -9,8 +9,10 @@ export {
   WAD,
   type DammOptions,
   type Market,
+  type OnTransaction,
   type Pool,
   type Position,
+  type TransactionUpdate,
   type Withdrawal,
   type WriteOptions,
 } from "./client.js";

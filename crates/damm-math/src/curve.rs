@@ -24,7 +24,42 @@ pub enum Curve {
     External,
 }
 
+/// The curve kinds' numbers, as `registerMarket` and `market(id)` carry them.
+pub mod kind {
+    /// `x·y = k`.
+    pub const CONSTANT_PRODUCT: u8 = 0;
+    /// StableSwap; `paramA` is `A·n^(n−1)`.
+    pub const STABLE_SWAP: u8 = 1;
+    /// bAMM; `paramA` is `α`, `paramB` is `t` (both WAD).
+    pub const BAMM: u8 = 2;
+    /// Priced off-chain (e.g. LTAMM); no curve check, the stricter floor.
+    pub const EXTERNAL: u8 = 3;
+}
+
 impl Curve {
+    /// The curve a market's kind ([`kind`]) and parameters describe, or
+    /// `None` for an unknown kind. The parameters are not validated here
+    /// ([`Curve::validate`]).
+    ///
+    /// ```
+    /// # use damm_math::{Curve, U256};
+    /// assert_eq!(Curve::from_kind(1, U256::from(100), U256::ZERO), Some(Curve::StableSwap { amp: U256::from(100) }));
+    /// assert_eq!(Curve::from_kind(9, U256::ZERO, U256::ZERO), None);
+    /// ```
+    #[must_use]
+    pub fn from_kind(kind: u8, param_a: U256, param_b: U256) -> Option<Self> {
+        Some(match kind {
+            kind::CONSTANT_PRODUCT => Self::ConstantProduct,
+            kind::STABLE_SWAP => Self::StableSwap { amp: param_a },
+            kind::BAMM => Self::Bamm(Bamm {
+                alpha: param_a,
+                t: param_b,
+            }),
+            kind::EXTERNAL => Self::External,
+            _ => return None,
+        })
+    }
+
     /// Checks the curve's parameters. [`MathError::InvalidParameter`] if out of range.
     ///
     /// ```

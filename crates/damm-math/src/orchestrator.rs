@@ -134,6 +134,16 @@ impl Orchestrator {
         Ok(())
     }
 
+    /// Records `net` as `market`'s pending net without checking it: for a
+    /// view rebuilt from a store, where it was checked when accepted. A
+    /// market not yet registered is registered.
+    pub fn restore(&mut self, market: u64, net: NetOrder) {
+        self.register(market);
+        if let Some(slot) = self.pending.iter_mut().find(|(id, _)| *id == market) {
+            slot.1 = net;
+        }
+    }
+
     /// Clears a market's pending net once its batch settled on L1; call
     /// [`Self::sync_pool`] with the pool after the settlement too.
     pub fn settled(&mut self, market: u64) {
