@@ -6,7 +6,7 @@
 # exported ABI files in abi/ are current, and runs the deployment's dry run
 # (deploy/devnode.toml rehearsed on the WASM), then runs the TypeScript SDK's
 # tests and an ethers v6 client against damm-node (the workspace tests run
-# `configure` against it).
+# `configure` against it), and the web app's tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -27,3 +27,5 @@ cargo build --locked --release -p damm-node
 scripts/deploy-on-node.sh
 (cd sdk && npm ci --no-audit --no-fund && npm run gen-abi -- --check \
   && npm test)
+# The web app in headless Chromium against damm-node.
+scripts/app-test.sh
