@@ -1,8 +1,9 @@
 //! The dAMM over Ethereum JSON-RPC, as the off-chain services use it.
 //!
 //! - Views are typed from the committed interface `abi/IDamm.sol` (a stale
-//!   ABI fails the build) and can be pinned to one block, so a service
-//!   reads the pool and every market as of the same moment.
+//!   ABI fails the build); [`Chain::consistent`] runs several so that they
+//!   read one block's state, so a service sees the pool and every market
+//!   as of the same moment.
 //! - Reverts come back as the contract's error by name.
 //! - Transactions are EIP-1559, signed here with a nonce the caller chose,
 //!   so a service can store the exact bytes before it broadcasts them and
@@ -173,28 +174,47 @@ impl Chain {
         self.damm
     }
 
-    /// A view of `to` as of `block`.
+    /// A view of `to` at the latest block.
     ///
     /// # Errors
     /// [`ChainError`] with the revert or the transport's failure.
-    pub async fn view<C: SolCall>(
-        &self,
-        to: Address,
-        call: &C,
-        block: u64,
-    ) -> Result<C::Return, ChainError> {
+    pub async fn view<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return, ChainError> {
         let tx = TransactionRequest::default()
             .to(to)
             .input(Bytes::from(call.abi_encode()).into());
         let data = self
             .provider
             .call(&tx)
-            .block(BlockId::number(block))
+            .block(BlockId::latest())
             .await
             .map_err(|e| of_transport(C::SIGNATURE, &e))?;
         C::abi_decode_returns(&data, true).map_err(|e| {
             ChainError::Transport(format!("{}: unexpected return data: {e}", C::SIGNATURE))
         })
+    }
+
+    /// Runs `read` (latest-block views) until no block was mined while it
+    /// ran, so everything it read is one block's state; returns that block.
+    /// This needs no historical state, which a node may not keep.
+    ///
+    /// # Errors
+    /// `read`'s error, or [`ChainError::Transport`] if the chain moved
+    /// during each of five tries.
+    pub async fn consistent<T, F, Fut>(&self, mut read: F) -> Result<(u64, T), ChainError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ChainError>>,
+    {
+        for _ in 0..5 {
+            let before = self.block_number().await?;
+            let value = read().await?;
+            if self.block_number().await? == before {
+                return Ok((before, value));
+            }
+        }
+        Err(ChainError::Transport(
+            "the chain moved during each of five reads".into(),
+        ))
     }
 
     /// The latest block's number.
@@ -219,14 +239,12 @@ impl Chain {
             .map_err(|e| of_transport("eth_chainId", &e))
     }
 
-    /// Market `id` as of `block`.
+    /// Market `id`.
     ///
     /// # Errors
     /// [`ChainError`] (`UnknownMarket` for an id never registered).
-    pub async fn market(&self, id: u64, block: u64) -> Result<MarketView, ChainError> {
-        let m = self
-            .view(self.damm, &IDamm::marketCall { id }, block)
-            .await?;
+    pub async fn market(&self, id: u64) -> Result<MarketView, ChainError> {
+        let m = self.view(self.damm, &IDamm::marketCall { id }).await?;
         Ok(MarketView {
             operator: m._0,
             kind: m._1,
@@ -242,37 +260,24 @@ impl Chain {
         })
     }
 
-    /// How many markets were registered, as of `block`.
+    /// How many markets were registered.
     ///
     /// # Errors
     /// [`ChainError`] from the endpoint.
-    pub async fn market_count(&self, block: u64) -> Result<u64, ChainError> {
-        Ok(self
-            .view(self.damm, &IDamm::marketCountCall {}, block)
-            .await?
-            ._0)
+    pub async fn market_count(&self) -> Result<u64, ChainError> {
+        Ok(self.view(self.damm, &IDamm::marketCountCall {}).await?._0)
     }
 
-    /// The pool's books, limits and fee as of `block`.
+    /// The pool's books, limits and fee.
     ///
     /// # Errors
     /// [`ChainError`] from the endpoint.
-    pub async fn pool(&self, block: u64) -> Result<PoolView, ChainError> {
-        let r = self.view(self.damm, &IDamm::reservesCall {}, block).await?;
-        let supply = self
-            .view(self.damm, &IDamm::totalSupplyCall {}, block)
-            .await?
-            ._0;
-        let p = self
-            .view(self.damm, &IDamm::parametersCall {}, block)
-            .await?;
-        let caps = self
-            .view(self.damm, &IDamm::externalCapsCall {}, block)
-            .await?;
-        let fee = self
-            .view(self.damm, &IDamm::currentFeeCall {}, block)
-            .await?
-            ._0;
+    pub async fn pool(&self) -> Result<PoolView, ChainError> {
+        let r = self.view(self.damm, &IDamm::reservesCall {}).await?;
+        let supply = self.view(self.damm, &IDamm::totalSupplyCall {}).await?._0;
+        let p = self.view(self.damm, &IDamm::parametersCall {}).await?;
+        let caps = self.view(self.damm, &IDamm::externalCapsCall {}).await?;
+        let fee = self.view(self.damm, &IDamm::currentFeeCall {}).await?._0;
         Ok(PoolView {
             pool: Pool {
                 balance0: r._0,
@@ -294,8 +299,8 @@ impl Chain {
     ///
     /// # Errors
     /// [`ChainError`] from the endpoint.
-    pub async fn tokens(&self, block: u64) -> Result<(Address, Address), ChainError> {
-        let t = self.view(self.damm, &IDamm::tokensCall {}, block).await?;
+    pub async fn tokens(&self) -> Result<(Address, Address), ChainError> {
+        let t = self.view(self.damm, &IDamm::tokensCall {}).await?;
         Ok((t._0, t._1))
     }
 
@@ -303,31 +308,21 @@ impl Chain {
     ///
     /// # Errors
     /// [`ChainError`] from the endpoint.
-    pub async fn allowance(
-        &self,
-        token: Address,
-        owner: Address,
-        block: u64,
-    ) -> Result<U256, ChainError> {
+    pub async fn allowance(&self, token: Address, owner: Address) -> Result<U256, ChainError> {
         let call = IErc20::allowanceCall {
             owner,
             spender: self.damm,
         };
-        Ok(self.view(token, &call, block).await?._0)
+        Ok(self.view(token, &call).await?._0)
     }
 
     /// `account`'s balance of `token`.
     ///
     /// # Errors
     /// [`ChainError`] from the endpoint.
-    pub async fn balance_of(
-        &self,
-        token: Address,
-        account: Address,
-        block: u64,
-    ) -> Result<U256, ChainError> {
+    pub async fn balance_of(&self, token: Address, account: Address) -> Result<U256, ChainError> {
         Ok(self
-            .view(token, &IErc20::balanceOfCall { account }, block)
+            .view(token, &IErc20::balanceOfCall { account })
             .await?
             ._0)
     }

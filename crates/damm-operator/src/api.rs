@@ -347,10 +347,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     let curve = curve_of(&snapshot.market)?;
     let chain_id = chain.chain_id().await.map_err(|e| e.to_string())?;
-    let tokens = chain
-        .tokens(snapshot.block)
-        .await
-        .map_err(|e| e.to_string())?;
+    let tokens = chain.tokens().await.map_err(|e| e.to_string())?;
     let engine = recover(&db, config.market, curve, &snapshot, config.fee_scale).await?;
     let orchestrator = damm_orchestrator::client::Client::new(
         &config.orchestrator_url,

@@ -446,13 +446,17 @@ impl Node {
         result
     }
 
-    async fn try_accept(&self, order: &Order) -> Result<TradeRow, Refusal> {
-        let mut engine = tokio::time::timeout(self.wait(), self.engine.lock())
-            .await
-            .map_err(|_| Refusal::Settling)?;
-        if engine.status != Status::Open {
-            return Err(Refusal::Settling);
+    /// The chain as last read, if recent enough to trade on.
+    fn fresh_snapshot(&self) -> Result<Snapshot, Refusal> {
+        let snapshot = self.snapshot();
+        let limit = i64::try_from(self.config.max_chain_staleness_ms).unwrap_or(i64::MAX);
+        if now_ms() - snapshot.at_ms > limit {
+            return Err(Refusal::ChainUnavailable);
         }
+        Ok(snapshot)
+    }
+
+    async fn try_accept(&self, order: &Order) -> Result<TradeRow, Refusal> {
         let now = u64::try_from(now_ms() / 1000).unwrap_or(0);
         if order.deadline < now {
             return Err(Refusal::Expired {
@@ -460,12 +464,15 @@ impl Node {
                 now,
             });
         }
-        let snapshot = self.snapshot();
-        if now_ms() - snapshot.at_ms
-            > i64::try_from(self.config.max_chain_staleness_ms).unwrap_or(i64::MAX)
-        {
-            return Err(Refusal::ChainUnavailable);
+        // Before waiting on a settlement that may itself wait for the chain.
+        self.fresh_snapshot()?;
+        let mut engine = tokio::time::timeout(self.wait(), self.engine.lock())
+            .await
+            .map_err(|_| Refusal::Settling)?;
+        if engine.status != Status::Open {
+            return Err(Refusal::Settling);
         }
+        let snapshot = self.fresh_snapshot()?;
         if snapshot.market.status != 1 || snapshot.pool.paused {
             return Err(Refusal::MarketNotActive);
         }

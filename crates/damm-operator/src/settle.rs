@@ -21,16 +21,18 @@ use crate::commitment::{commitment, Trade};
 use crate::engine::{batch_fee, now_ms, Engine, Node, Snapshot};
 use crate::store::{self, SentTx, Status};
 
-/// Reads the market and the pool at the latest block.
+/// Reads the market and the pool at one block.
 ///
 /// # Errors
 /// [`ChainError`] if the chain does not answer.
 pub async fn read_chain(chain: &damm_chain::Chain, market: u64) -> Result<Snapshot, ChainError> {
-    let block = chain.block_number().await?;
+    let (block, (market, pool)) = chain
+        .consistent(|| async { Ok((chain.market(market).await?, chain.pool().await?)) })
+        .await?;
     Ok(Snapshot {
         block,
-        market: chain.market(market, block).await?,
-        pool: chain.pool(block).await?,
+        market,
+        pool,
         at_ms: now_ms(),
     })
 }
@@ -143,9 +145,13 @@ pub async fn run(node: Arc<Node>) {
     let interval = Duration::from_millis(node.config.batch_interval_ms.max(50));
     let mut backoff = Duration::from_millis(500);
     loop {
-        tokio::select! {
-            () = tokio::time::sleep(interval) => {}
-            () = node.full.notified() => {}
+        // A checkpoint in flight (after a restart) is followed up at once.
+        let in_flight = node.report.lock().unwrap_or_else(|e| e.into_inner()).status == "sent";
+        if !in_flight {
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                () = node.full.notified() => {}
+            }
         }
         let idle = {
             let report = node.report.lock().unwrap_or_else(|e| e.into_inner());
@@ -300,9 +306,8 @@ async fn ensure_allowance(
     need: U256,
 ) -> Result<(), String> {
     let chain = &node.chain;
-    let block = chain.block_number().await.map_err(|e| e.to_string())?;
     let balance = chain
-        .balance_of(token, operator, block)
+        .balance_of(token, operator)
         .await
         .map_err(|e| e.to_string())?;
     if balance < need {
@@ -311,7 +316,7 @@ async fn ensure_allowance(
         ));
     }
     if chain
-        .allowance(token, operator, block)
+        .allowance(token, operator)
         .await
         .map_err(|e| e.to_string())?
         >= need
@@ -392,11 +397,7 @@ async fn await_mined(node: &Node, engine: &mut Engine) -> Result<(), String> {
                 // Not mined: was our nonce used by something else?
                 if let Ok(mined) = chain.mined_nonce(operator).await {
                     if mined > sent.nonce {
-                        let latest = chain.block_number().await.map_err(|e| e.to_string())?;
-                        let m = chain
-                            .market(market, latest)
-                            .await
-                            .map_err(|e| e.to_string())?;
+                        let m = chain.market(market).await.map_err(|e| e.to_string())?;
                         if m.batch_id >= engine.batch_id {
                             return finish(node, engine, VirtualState::new(m.x, m.y)).await;
                         }

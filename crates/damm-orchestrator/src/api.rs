@@ -276,6 +276,15 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("binding {}: {e}", config.listen))?;
     let address: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Serve only once the pool has been read: a reservation needs it.
+    let mut wait = Duration::from_millis(200);
+    while app.sync().await.is_err() {
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = shutdown_signal() => return Ok(()),
+        }
+        wait = (wait * 2).min(Duration::from_secs(10));
+    }
     let follower = tokio::spawn(follow(
         app.clone(),
         Duration::from_millis(config.sync_interval_ms.max(50)),

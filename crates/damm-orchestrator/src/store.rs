@@ -330,10 +330,13 @@ pub fn report(tx: &mut Tx<'_>) -> Result<Option<PoolReport>, DbError> {
 /// # Errors
 /// [`DbError`] from the store.
 pub fn synced_at(tx: &mut Tx<'_>) -> Result<Option<(u64, i64)>, DbError> {
-    tx.query("SELECT block, synced_at_ms FROM orch_pool WHERE id = 1", &[])?
-        .first()
-        .map(|r| Ok((parse_u64(r, 0)?, r.int(1)?)))
-        .transpose()
+    tx.query(
+        "SELECT block, synced_at_ms FROM orch_pool WHERE id = 1",
+        &[],
+    )?
+    .first()
+    .map(|r| Ok((parse_u64(r, 0)?, r.int(1)?)))
+    .transpose()
 }
 
 /// A name for a refusal, as the API reports it.

@@ -34,28 +34,32 @@ impl std::fmt::Display for SyncError {
     }
 }
 
-/// Reads the chain's latest block and writes it; returns the block.
+/// Reads the pool and every market at one block and writes them; returns the block.
 ///
 /// # Errors
 /// [`SyncError`] if the chain or the store failed (nothing is written then).
 pub async fn sync_once(chain: &Chain, db: &Arc<Db>) -> Result<u64, SyncError> {
-    let block = chain.block_number().await.map_err(SyncError::Chain)?;
-    let view = chain.pool(block).await.map_err(SyncError::Chain)?;
+    let (block, (view, markets)) = chain
+        .consistent(|| async {
+            let view = chain.pool().await?;
+            let mut markets = Vec::new();
+            for id in 0..chain.market_count().await? {
+                let m = chain.market(id).await?;
+                markets.push(MarketRow {
+                    id,
+                    operator: m.operator,
+                    status: m.status,
+                    settled_batch: m.batch_id,
+                });
+            }
+            Ok((view, markets))
+        })
+        .await
+        .map_err(SyncError::Chain)?;
     let (free0, free1) = view
         .pool
         .free()
         .map_err(|e| SyncError::Chain(ChainError::Transport(format!("pool books: {e:?}"))))?;
-    let count = chain.market_count(block).await.map_err(SyncError::Chain)?;
-    let mut markets = Vec::new();
-    for id in 0..count {
-        let m = chain.market(id, block).await.map_err(SyncError::Chain)?;
-        markets.push(MarketRow {
-            id,
-            operator: m.operator,
-            status: m.status,
-            settled_batch: m.batch_id,
-        });
-    }
     let pool = PoolRow {
         block,
         free0,
