@@ -96,8 +96,8 @@ fn run(cli: Cli) -> Result<(), String> {
     print_accounts(&signers);
     let app = server::router(Arc::clone(&node));
     let server = runtime.spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(server::shutdown_signal())
+        axum::serve(damm_service::http::without_nagle(listener), app)
+            .with_graceful_shutdown(damm_service::http::shutdown_signal())
             .await
     });
     if let Some(seconds) = cli.block_time {

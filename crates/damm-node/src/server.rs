@@ -1,6 +1,5 @@
-//! HTTP: JSON-RPC on `POST /`, `GET /healthz`, bounded bodies, CORS for
-//! dapps served from another origin, and a graceful stop on Ctrl-C or
-//! SIGTERM.
+//! HTTP: JSON-RPC on `POST /`, `GET /healthz`, bounded bodies, and CORS
+//! for dapps served from another origin.
 
 use std::sync::Arc;
 
@@ -71,26 +70,4 @@ async fn allow_any_origin(mut response: Response) -> Response {
             .unwrap_or(HeaderValue::from_static("POST")),
     );
     response
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
 }

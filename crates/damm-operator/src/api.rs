@@ -22,8 +22,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use damm_math::arith::{mul_div, Rounding, WAD};
 use damm_math::Direction;
-use damm_service::db::Db;
-use damm_service::http::{shutdown_signal, with_limits_and_metrics, ApiError, ApiJson};
+use damm_service::http::{
+    shutdown_signal, with_limits_and_metrics, without_nagle, ApiError, ApiJson,
+};
 use damm_service::telemetry::Metrics;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -330,9 +331,9 @@ async fn first_read(chain: &damm_chain::Chain, market: u64) -> Option<crate::eng
 /// A sentence if the configuration, key, store or market cannot be used.
 pub async fn serve(config: Config) -> Result<(), String> {
     let signer = crate::key::load(&config)?;
-    let db = Db::open(&config.database_url).map_err(|e| e.to_string())?;
-    db.migrate(store::SCHEMA).map_err(|e| e.to_string())?;
-    let db = Arc::new(db);
+    let db = damm_service::db::open_with_schema(&config.database_url, store::SCHEMA)
+        .await
+        .map_err(|e| e.to_string())?;
     let chain = damm_chain::Chain::new(&config.rpc_url, config.damm).map_err(|e| e.to_string())?;
     let Some(snapshot) = first_read(&chain, config.market).await else {
         return Ok(());
@@ -391,7 +392,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         database = %damm_service::db::redact(&node.config.database_url),
         "listening"
     );
-    let served = axum::serve(listener, router(Arc::clone(&node)))
+    let served = axum::serve(without_nagle(listener), router(Arc::clone(&node)))
         .with_graceful_shutdown(shutdown_signal())
         .await;
     // A settlement holds the engine until its checkpoint is mined; let it.

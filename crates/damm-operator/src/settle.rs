@@ -362,7 +362,7 @@ async fn ensure_allowance(
                 Err(format!("approving {token} failed on chain"))
             };
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Err(format!("approving {token}: no receipt yet"))
 }
@@ -412,7 +412,7 @@ async fn await_mined(node: &Node, engine: &mut Engine) -> Result<(), String> {
             }
             Err(e) => tracing::warn!(error = %e, "reading the receipt failed; will retry"),
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -22,7 +22,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use damm_chain::Chain;
 use damm_service::db::Db;
-use damm_service::http::{shutdown_signal, with_limits_and_metrics, ApiError};
+use damm_service::http::{shutdown_signal, with_limits_and_metrics, without_nagle, ApiError};
 use damm_service::telemetry::{Metric, Metrics};
 use serde_json::json;
 
@@ -248,9 +248,9 @@ pub fn router(app: App) -> Router {
 /// # Errors
 /// A sentence if the store, the chain URL or the address cannot be used.
 pub async fn serve(config: Config) -> Result<(), String> {
-    let db = Db::open(&config.database_url).map_err(|e| e.to_string())?;
-    db.migrate(store::SCHEMA).map_err(|e| e.to_string())?;
-    let db = Arc::new(db);
+    let db = damm_service::db::open_with_schema(&config.database_url, store::SCHEMA)
+        .await
+        .map_err(|e| e.to_string())?;
     let chain = Chain::new(&config.rpc_url, config.damm).map_err(|e| e.to_string())?;
     let metrics = Metrics::default();
     let app = App {
@@ -291,7 +291,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     ));
     println!("damm-orchestrator listening on http://{address}");
     tracing::info!(%address, database = %damm_service::db::redact(&config.database_url), "listening");
-    let served = axum::serve(listener, router(app))
+    let served = axum::serve(without_nagle(listener), router(app))
         .with_graceful_shutdown(shutdown_signal())
         .await;
     follower.abort();

@@ -294,6 +294,41 @@ impl Db {
     }
 }
 
+impl Drop for Db {
+    fn drop(&mut self) {
+        // The PostgreSQL client owns a small runtime, which may not be
+        // dropped on an async worker: drop it on a thread of its own.
+        if let Backend::Postgres { client, .. } = &mut self.backend {
+            let client = client
+                .get_mut()
+                .map(Option::take)
+                .unwrap_or_else(|e| e.into_inner().take());
+            if let Some(client) = client {
+                let _ = std::thread::spawn(move || drop(client)).join();
+            }
+        }
+    }
+}
+
+/// Opens `url` and applies `schema` ([`Db::open`], [`Db::migrate`]) off
+/// the async workers: the PostgreSQL client blocks.
+///
+/// # Errors
+/// As [`Db::open`] and [`Db::migrate`].
+pub async fn open_with_schema(
+    url: &str,
+    schema: &'static [&'static str],
+) -> Result<Arc<Db>, DbError> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let db = Db::open(&url)?;
+        db.migrate(schema)?;
+        Ok(Arc::new(db))
+    })
+    .await
+    .map_err(|e| DbError(format!("store task failed: {e}")))?
+}
+
 /// Why a PostgreSQL transaction failed: a connection problem is retried.
 enum Failure {
     Connection(DbError),

@@ -124,6 +124,18 @@ pub fn with_limits_and_metrics<S: Clone + Send + Sync + 'static>(
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
+/// `listener` with `TCP_NODELAY` on every accepted connection. An answer
+/// goes out in more than one segment, and Nagle's algorithm against the
+/// client's delayed ACK would hold the last one back about 40 ms.
+pub fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    fn no_delay(stream: &mut tokio::net::TcpStream) {
+        let _ = stream.set_nodelay(true);
+    }
+    axum::serve::ListenerExt::tap_io(listener, no_delay as fn(&mut tokio::net::TcpStream))
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

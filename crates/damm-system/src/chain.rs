@@ -152,13 +152,22 @@ pub struct Chain {
 }
 
 impl Chain {
-    /// Starts damm-node on `deploy/local-system.toml` with `extra` options.
+    /// Starts damm-node on `deploy/local-system.toml` on a free port with
+    /// `extra` options.
     ///
     /// # Panics
     /// If it does not start.
     #[must_use]
     pub fn start(dir: &Path, release: bool, extra: &[&str]) -> Self {
-        let port = free_port();
+        Self::start_on(dir, release, free_port(), extra)
+    }
+
+    /// [`Chain::start`] on `port`.
+    ///
+    /// # Panics
+    /// If it does not start.
+    #[must_use]
+    pub fn start_on(dir: &Path, release: bool, port: u16, extra: &[&str]) -> Self {
         let out = dir.join("devnode");
         let mut args: Vec<String> = vec![
             "--port".into(),

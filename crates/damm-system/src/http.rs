@@ -4,11 +4,17 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
+thread_local! {
+    /// One client per thread: its connections are kept alive (and a
+    /// blocking client owns a runtime thread, too dear to make per request).
+    static CLIENT: reqwest::blocking::Client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
-        .unwrap_or_default()
+        .unwrap_or_default();
+}
+
+fn client() -> reqwest::blocking::Client {
+    CLIENT.with(Clone::clone)
 }
 
 fn answer(response: reqwest::Result<reqwest::blocking::Response>) -> (u16, Value) {

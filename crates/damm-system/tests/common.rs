@@ -6,10 +6,14 @@
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, I256, U256};
+use alloy_signer_local::PrivateKeySigner;
 use damm_chain::IDamm;
 use damm_operator::commitment::{commitment, Trade};
+use damm_orchestrator::client::{Answer, Client};
+use damm_orchestrator::wire::{Net, PendingRequest};
 use damm_system::chain::Chain;
 use damm_system::http;
+use damm_system::KEYS;
 use serde_json::{json, Value};
 
 /// 10^18.
@@ -184,4 +188,55 @@ pub fn check_books(chain: &Chain, chain_id: u64, market: u64, acked: &[Acked]) -
         );
     }
     (total0, total1)
+}
+
+/// Two markets each ask for 60 % of the pool's free token0 at the same
+/// instant: exactly one may have it. Then both release, and again.
+pub fn race_for_the_last_liquidity(urls: [&str; 2], rounds: u64) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let clients: Vec<Client> = (0..2)
+        .map(|m| {
+            let signer: PrivateKeySigner = KEYS[m + 1].parse().expect("key");
+            Client::new(urls[m], signer, Duration::from_secs(30)).expect("client")
+        })
+        .collect();
+    let take = Net {
+        amount0_in: U256::ZERO,
+        amount1_in: U256::from(200_000 * E18),
+        amount0_out: U256::from(60 * E18),
+        amount1_out: U256::ZERO,
+    };
+    for r in 0..rounds {
+        let asks = runtime.block_on(async {
+            let ask = PendingRequest {
+                batch_id: 1,
+                seq: 2 * r + 1,
+                net: take,
+            };
+            tokio::join!(clients[0].reserve(0, &ask), clients[1].reserve(1, &ask))
+        });
+        let won = [&asks.0, &asks.1]
+            .iter()
+            .filter(|a| matches!(a, Answer::Reserved(_)))
+            .count();
+        assert_eq!(won, 1, "round {r}: exactly one gets it: {asks:?}");
+        for a in [&asks.0, &asks.1] {
+            if let Answer::Refused { code, .. } = a {
+                assert_eq!(code, "insufficient_liquidity");
+            }
+        }
+        runtime.block_on(async {
+            for (m, c) in clients.iter().enumerate() {
+                let release = PendingRequest {
+                    batch_id: 1,
+                    seq: 2 * r + 2,
+                    net: Net::default(),
+                };
+                assert!(matches!(
+                    c.reserve(m as u64, &release).await,
+                    Answer::Reserved(_)
+                ));
+            }
+        });
+    }
 }

@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_signer_local::PrivateKeySigner;
-use common::{batch, check_books, deadline, must_trade, trade, wait_settled, Acked, E18};
+use common::{
+    batch, check_books, deadline, must_trade, race_for_the_last_liquidity, trade, wait_settled,
+    Acked, E18,
+};
 use damm_chain::{IDamm, IErc20};
 use damm_orchestrator::client::{Answer, Client};
 use damm_orchestrator::wire::{Net, PendingRequest};
@@ -478,57 +481,6 @@ fn bad_input_gets_a_4xx_naming_it_and_nothing_is_recorded() {
     assert!(pool["markets"][0]["pending"].is_null(), "{pool}");
     // And the same good trade is taken.
     must_trade(&op.url, 0, true, Some(1000), None, Address::repeat_byte(1));
-}
-
-/// Two markets each ask for 60 % of the pool's free token0 at the same
-/// instant: exactly one may have it. Then both release, and again.
-pub fn race_for_the_last_liquidity(urls: [&str; 2], rounds: u64) {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let clients: Vec<Client> = (0..2)
-        .map(|m| {
-            let signer: PrivateKeySigner = KEYS[m + 1].parse().expect("key");
-            Client::new(urls[m], signer, Duration::from_secs(30)).expect("client")
-        })
-        .collect();
-    let take = Net {
-        amount0_in: U256::ZERO,
-        amount1_in: U256::from(200_000 * E18),
-        amount0_out: U256::from(60 * E18),
-        amount1_out: U256::ZERO,
-    };
-    for r in 0..rounds {
-        let asks = runtime.block_on(async {
-            let ask = PendingRequest {
-                batch_id: 1,
-                seq: 2 * r + 1,
-                net: take,
-            };
-            tokio::join!(clients[0].reserve(0, &ask), clients[1].reserve(1, &ask))
-        });
-        let won = [&asks.0, &asks.1]
-            .iter()
-            .filter(|a| matches!(a, Answer::Reserved(_)))
-            .count();
-        assert_eq!(won, 1, "round {r}: exactly one gets it: {asks:?}");
-        for a in [&asks.0, &asks.1] {
-            if let Answer::Refused { code, .. } = a {
-                assert_eq!(code, "insufficient_liquidity");
-            }
-        }
-        runtime.block_on(async {
-            for (m, c) in clients.iter().enumerate() {
-                let release = PendingRequest {
-                    batch_id: 1,
-                    seq: 2 * r + 2,
-                    net: Net::default(),
-                };
-                assert!(matches!(
-                    c.reserve(m as u64, &release).await,
-                    Answer::Reserved(_)
-                ));
-            }
-        });
-    }
 }
 
 #[test]
