@@ -1,6 +1,7 @@
 //! The operator's configuration: a TOML file (`--config`) and
 //! `DAMM_OPERATOR_*` variables on top. The key comes from
-//! `DAMM_OPERATOR_KEY` or `key_file`, never from the TOML itself.
+//! `DAMM_OPERATOR_KEY`, a `key_file`, or an encrypted `keystore` whose
+//! password is in `DAMM_OPERATOR_KEYSTORE_PASSWORD`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -28,6 +29,12 @@ pub struct Config {
     /// A file holding the key (hex), readable by its owner only.
     #[serde(default)]
     pub key_file: Option<PathBuf>,
+    /// An Ethereum JSON keystore (v3, scrypt or pbkdf2) holding the key.
+    #[serde(default)]
+    pub keystore: Option<PathBuf>,
+    /// The keystore's password, from `DAMM_OPERATOR_KEYSTORE_PASSWORD`.
+    #[serde(default)]
+    pub keystore_password: Option<Secret>,
     /// How often a batch closes.
     #[serde(default = "default_interval")]
     pub batch_interval_ms: u64,
