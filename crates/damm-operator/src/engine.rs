@@ -473,6 +473,16 @@ impl Node {
             return Err(Refusal::Settling);
         }
         let snapshot = self.fresh_snapshot()?;
+        // A batch must open on the chain's committed state, or its
+        // checkpoint cannot settle (a pause and resume rewrites that state).
+        // A read from before our own last settlement cannot tell.
+        let committed = damm_math::VirtualState::new(snapshot.market.x, snapshot.market.y);
+        let chain_next = snapshot.market.batch_id.saturating_add(1);
+        if chain_next > engine.batch_id
+            || (chain_next == engine.batch_id && engine.batch.start() != committed)
+        {
+            return Err(Refusal::MarketNotActive);
+        }
         if snapshot.market.status != 1 || snapshot.pool.paused {
             return Err(Refusal::MarketNotActive);
         }

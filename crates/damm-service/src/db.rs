@@ -261,7 +261,9 @@ impl Db {
         let TxInner::Postgres(tx) = tx.inner else {
             unreachable!("a postgres transaction")
         };
-        tx.commit().map_err(Failure::from_pg)?;
+        // Never retried: a commit cut off may have landed, and running the
+        // work again would report a stored write as failed.
+        tx.commit().map_err(|e| Failure::Query(e.into()))?;
         Ok(out)
     }
 
