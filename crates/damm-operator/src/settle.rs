@@ -213,11 +213,11 @@ async fn note(node: &Node, engine: &mut Engine, error: &str) {
 
 /// Approves what the batch pulls, signs its checkpoint, stores it, and broadcasts it.
 async fn send(node: &Node, engine: &mut Engine) -> Result<(), String> {
-    let closed = engine.batch.clone().close();
+    let net = engine.batch.net();
     let operator = node.signer.address();
     for (token, need) in [
-        (node.tokens.0, closed.net.amount0_in),
-        (node.tokens.1, closed.net.amount1_in),
+        (node.tokens.0, net.amount0_in),
+        (node.tokens.1, net.amount1_in),
     ] {
         if !need.is_zero() {
             ensure_allowance(node, token, operator, need).await?;
@@ -242,18 +242,7 @@ async fn send(node: &Node, engine: &mut Engine) -> Result<(), String> {
         engine.batch_id,
         &trades,
     );
-    let input = calldata(&IDamm::checkpointCall {
-        market,
-        batch_id: engine.batch_id,
-        start_x: closed.start.x,
-        start_y: closed.start.y,
-        end_x: closed.end.x,
-        end_y: closed.end.y,
-        join0: U256::ZERO,
-        join1: U256::ZERO,
-        exit_shares: U256::ZERO,
-        commitment: digest,
-    });
+    let input = checkpoint_input(market, engine, digest);
     let damm = node.chain.damm();
     let gas = node
         .chain
@@ -416,11 +405,12 @@ async fn await_mined(node: &Node, engine: &mut Engine) -> Result<(), String> {
     }
 }
 
-/// Why the checkpoint failed on chain: the call replayed now.
-async fn failure_reason(node: &Node, engine: &Engine) -> String {
+/// The calldata of the open batch's checkpoint as `market`'s batch
+/// `engine.batch_id` (no L2 joins or exits), committing to `commitment`.
+fn checkpoint_input(market: u64, engine: &Engine, commitment: alloy_primitives::B256) -> Vec<u8> {
     let closed = engine.batch.clone().close();
-    let input = calldata(&IDamm::checkpointCall {
-        market: node.config.market,
+    calldata(&IDamm::checkpointCall {
+        market,
         batch_id: engine.batch_id,
         start_x: closed.start.x,
         start_y: closed.start.y,
@@ -429,12 +419,18 @@ async fn failure_reason(node: &Node, engine: &Engine) -> String {
         join0: U256::ZERO,
         join1: U256::ZERO,
         exit_shares: U256::ZERO,
-        commitment: engine
-            .sent
-            .as_ref()
-            .map(|s| s.commitment)
-            .unwrap_or_default(),
-    });
+        commitment,
+    })
+}
+
+/// Why the checkpoint failed on chain: the call replayed now.
+async fn failure_reason(node: &Node, engine: &Engine) -> String {
+    let commitment = engine
+        .sent
+        .as_ref()
+        .map(|s| s.commitment)
+        .unwrap_or_default();
+    let input = checkpoint_input(node.config.market, engine, commitment);
     match node
         .chain
         .why_reverts(node.signer.address(), node.chain.damm(), &input)
